@@ -91,3 +91,28 @@ export interface ModelInfo {
   memoryBytes: number;
   defaults: { steps: number; guidance: number; sampler: SamplerName; maxNewTokens: number };
 }
+
+export interface ReconstructResult {
+  png: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * What the server and CLI program against. One instance per loaded package; every method is safe to
+ * call concurrently (per-request state lives in the call, never on the instance), but the caller is
+ * expected to queue work so one model runs one job at a time.
+ */
+export interface UniLIPEngine {
+  info(): ModelInfo;
+  route(
+    messages: ChatMessage[],
+    options?: { override?: Route; referenceImageIndex?: number; signal?: AbortSignal },
+  ): Promise<RouteDecision>;
+  /** Yields chunks as tokens are decoded; returns the final result. */
+  streamText(messages: ChatMessage[], options?: TextOptions): AsyncGenerator<TextChunk, TextResult>;
+  generate(prompt: string, options?: ImageOptions): Promise<ImageResult>;
+  edit(image: ImageInput, instruction: string, options?: EditOptions): Promise<ImageResult>;
+  reconstruct(image: ImageInput): Promise<ReconstructResult>;
+  dispose(): Promise<void>;
+}
