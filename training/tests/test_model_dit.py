@@ -1,0 +1,83 @@
+import pytest
+import torch
+
+from unilip.config import tiny
+from unilip.model import ModelInputError, UniLIP
+from unilip.model.dit import sincos_2d
+from unilip.model.dit_blocks import LINEAR_ATTENTION_EPS, LinearSelfAttention, PlainLayerNorm
+
+
+def tiny_model() -> UniLIP:
+    torch.manual_seed(0)
+    return UniLIP(tiny()).eval()
+
+
+def dit_inputs(model: UniLIP, batch: int = 2, length: int = 5):
+    config = model.config
+    latents = torch.randn(batch, config.latent_channels, config.latent_size, config.latent_size)
+    condition = torch.randn(batch, length, config.dit.caption_channels)
+    return latents, torch.full((batch,), 500.0), condition, torch.ones(batch, length, dtype=torch.long)
+
+
+def test_velocity_has_the_latent_shape():
+    model = tiny_model()
+    latents, timestep, condition, mask = dit_inputs(model)
+    assert model.dit(latents, timestep, condition, mask).shape == latents.shape
+
+
+def test_masked_condition_positions_are_ignored():
+    model = tiny_model()
+    latents, timestep, condition, mask = dit_inputs(model)
+    mask[:, :2] = 0
+    other = condition.clone()
+    other[:, :2] = torch.randn_like(other[:, :2]) * 5
+    a = model.dit(latents, timestep, condition, mask)
+    b = model.dit(latents, timestep, other, mask)
+    assert torch.allclose(a, b, atol=1e-6)
+
+
+def test_timestep_and_condition_both_steer_the_output():
+    model = tiny_model()
+    latents, timestep, condition, mask = dit_inputs(model)
+    base = model.dit(latents, timestep, condition, mask)
+    assert not torch.allclose(base, model.dit(latents, timestep * 0.1, condition, mask), atol=1e-4)
+    assert not torch.allclose(base, model.dit(latents, timestep, condition + 1.0, mask), atol=1e-4)
+
+
+def test_linear_attention_equals_the_quadratic_relu_kernel_form():
+    torch.manual_seed(0)
+    attention = LinearSelfAttention(hidden_size=8, num_heads=2)
+    x = torch.randn(1, 6, 8)
+    q, k, v = attention.qkv(x).chunk(3, dim=-1)
+    heads = []
+    for h in range(2):
+        part = slice(4 * h, 4 * h + 4)
+        weights = torch.relu(q[0, :, part]) @ torch.relu(k[0, :, part]).T  # (N, N)
+        heads.append(weights @ v[0, :, part] / (weights.sum(dim=-1, keepdim=True) + LINEAR_ATTENTION_EPS))
+    expected = attention.proj(torch.cat(heads, dim=-1))
+    assert torch.allclose(attention(x)[0], expected, atol=1e-5)
+
+
+def test_sincos_position_embedding_distinguishes_every_cell():
+    table = sincos_2d(16, 4, 4)
+    assert table.shape == (16, 16)
+    assert torch.cdist(table, table).add(torch.eye(16)).min() > 0.1
+
+
+def test_latents_of_the_wrong_grid_are_a_typed_error():
+    model = tiny_model()
+    latents, timestep, condition, mask = dit_inputs(model)
+    with pytest.raises(ModelInputError, match="latents"):
+        model.dit(latents[:, :, :1], timestep, condition, mask)
+
+
+def test_timestep_must_be_one_per_sample():
+    model = tiny_model()
+    latents, timestep, condition, mask = dit_inputs(model)
+    with pytest.raises(ModelInputError, match="timestep"):
+        model.dit(latents, timestep[:1], condition, mask)
+
+
+def test_plain_layer_norm_matches_torch_without_affine():
+    x = torch.randn(2, 3, 8) * 4 + 1
+    assert torch.allclose(PlainLayerNorm(1e-6)(x), torch.nn.functional.layer_norm(x, (8,), eps=1e-6), atol=1e-5)

@@ -1,0 +1,79 @@
+"""SANA-style diffusion transformer over the latent grid (patch size 1): predicts v = eps - x0."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from ..config import DiTConfig
+from .dit_blocks import DiTBlock, PlainLayerNorm
+from .qwen2_layer import RMSNorm
+
+# Period range of the sinusoidal timestep and position features.
+MAX_PERIOD = 10000.0
+
+
+def timestep_features(timestep: torch.Tensor, dim: int) -> torch.Tensor:
+    """Sinusoidal features of (B,) timesteps in [0, 1000] -> (B, dim)."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(MAX_PERIOD) * torch.arange(half, dtype=torch.float32, device=timestep.device) / half)
+    angles = timestep.float()[:, None] * freqs[None]  # (B, dim/2)
+    return torch.cat((angles.cos(), angles.sin()), dim=-1)
+
+
+def sincos_2d(hidden_size: int, height: int, width: int) -> torch.Tensor:
+    """Fixed 2D position embedding: half the channels encode the row, half the column. -> (h*w, d)."""
+    quarter = hidden_size // 4
+    omega = 1.0 / MAX_PERIOD ** (torch.arange(quarter, dtype=torch.float32) / quarter)  # (d/4,)
+    rows, cols = torch.meshgrid(
+        torch.arange(height, dtype=torch.float32), torch.arange(width, dtype=torch.float32), indexing="ij"
+    )
+    parts = []
+    for coord in (rows.reshape(-1), cols.reshape(-1)):  # each (h*w,)
+        angles = coord[:, None] * omega[None]  # (h*w, d/4)
+        parts += [angles.sin(), angles.cos()]
+    return torch.cat(parts, dim=-1)  # (h*w, d)
+
+
+class SanaDiT(nn.Module):
+    def __init__(self, config: DiTConfig, latent_channels: int, latent_size: int) -> None:
+        super().__init__()
+        d = config.hidden_size
+        self.config = config
+        self.x_embedder = nn.Conv2d(latent_channels, d, 1)
+        self.register_buffer("pos_embed", sincos_2d(d, latent_size, latent_size)[None], persistent=False)
+        self.t_embedder = nn.Sequential(nn.Linear(config.timestep_freq_dim, d), nn.SiLU(), nn.Linear(d, d))
+        # AdaLN-single: one projection of the timestep embedding shared by every block.
+        self.t_block = nn.Sequential(nn.SiLU(), nn.Linear(d, 6 * d))
+        self.y_embedder = nn.Sequential(
+            nn.Linear(config.caption_channels, d), nn.GELU(approximate="tanh"), nn.Linear(d, d)
+        )
+        self.y_norm = RMSNorm(d, config.norm_eps)
+        self.blocks = nn.ModuleList(
+            DiTBlock(d, config.num_heads, config.ffn_hidden, config.norm_eps) for _ in range(config.num_layers)
+        )
+        self.final_norm = PlainLayerNorm(config.norm_eps)
+        self.final_table = nn.Parameter(torch.randn(2, d) / d**0.5)
+        self.final_linear = nn.Linear(d, latent_channels)
+
+    def forward(
+        self,
+        latents: torch.Tensor,
+        timestep: torch.Tensor,
+        condition: torch.Tensor,
+        condition_mask: torch.Tensor,
+    ) -> torch.Tensor:
+        """latents (B, C, h, w), timestep (B,) = sigma * 1000, condition (B, L, Cc), mask (B, L)
+        -> velocity (B, C, h, w)."""
+        batch, channels, height, width = latents.shape
+        x = self.x_embedder(latents).flatten(2).transpose(1, 2) + self.pos_embed  # (B, h*w, d)
+        t = self.t_embedder(timestep_features(timestep, self.config.timestep_freq_dim))  # (B, d)
+        modulation = self.t_block(t).reshape(batch, 6, -1)  # (B, 6, d)
+        y = self.y_norm(self.y_embedder(condition))  # (B, L, d)
+        for block in self.blocks:
+            x = block(x, y, condition_mask, modulation, height, width)
+        shift, scale = (self.final_table[None] + t[:, None]).chunk(2, dim=1)  # each (B, 1, d)
+        x = self.final_linear(self.final_norm(x) * (1 + scale) + shift)  # (B, h*w, C)
+        return x.transpose(1, 2).reshape(batch, channels, height, width)  # (B, C, h, w)
