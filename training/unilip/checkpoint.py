@@ -1,0 +1,81 @@
+"""Training checkpoints: config, weights, the tokenizer's files and metadata in one `torch.save` file.
+
+The tokenizer travels inside the checkpoint, so a checkpoint alone is enough to export a package.
+Config and meta are stored as JSON text: torch 1.13's safe (`weights_only`) loader cannot read pickled
+floats, and loading checkpoints without it would let a file run code.
+"""
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from unilip.config import ConfigError, UniLIPConfig
+from unilip.model import UniLIP
+from unilip.tokenizer import TOKENIZER_CONFIG_FILE, TOKENIZER_FILE
+
+CHECKPOINT_FORMAT = 1
+TOKENIZER_FILES = (TOKENIZER_FILE, TOKENIZER_CONFIG_FILE)
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file that is missing, of another format, or does not fit its own config."""
+
+
+@dataclass
+class Checkpoint:
+    model: UniLIP
+    tokenizer_files: dict[str, str]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def write_tokenizer(self, out_dir: Path) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in self.tokenizer_files.items():
+            (out_dir / name).write_text(text, "utf-8")
+
+
+def save_checkpoint(path: str | Path, model: UniLIP, tokenizer_dir: str | Path, meta: Mapping[str, Any]) -> None:
+    """Meta should hold at least `training_steps`; `routing` ("image_start_token" when the model was
+    trained to answer draw requests with `<img>generate`) is copied into exported manifests."""
+    source = Path(tokenizer_dir)
+    try:
+        files = {name: (source / name).read_text("utf-8") for name in TOKENIZER_FILES}
+    except OSError as e:
+        raise CheckpointError(f"tokenizer files missing in {source}") from e
+    try:
+        meta_json = json.dumps(dict(meta))
+    except (TypeError, ValueError) as e:
+        raise CheckpointError("checkpoint meta must be JSON-serialisable") from e
+    payload = {
+        "format": CHECKPOINT_FORMAT,
+        "config": json.dumps(model.config.to_dict()),
+        "model": model.state_dict(),
+        "tokenizer": files,
+        "meta": meta_json,
+    }
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    torch.save(payload, path)
+
+
+def load_checkpoint(path: str | Path) -> Checkpoint:
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except (OSError, RuntimeError, EOFError, pickle.UnpicklingError) as e:
+        raise CheckpointError(f"cannot read checkpoint {path}") from e
+    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointError(f"{path}: not a UniLIP checkpoint of format {CHECKPOINT_FORMAT}")
+    try:
+        model = UniLIP(UniLIPConfig.from_dict(json.loads(payload["config"])))
+        model.load_state_dict(payload["model"])
+        tokenizer = {name: payload["tokenizer"][name] for name in TOKENIZER_FILES}
+        meta = json.loads(payload["meta"])
+        if not isinstance(meta, dict):
+            raise TypeError("meta is not an object")
+    except (ConfigError, KeyError, RuntimeError, TypeError, ValueError) as e:
+        raise CheckpointError(f"{path}: config, weights, tokenizer or meta do not fit together") from e
+    return Checkpoint(model.eval(), tokenizer, meta)

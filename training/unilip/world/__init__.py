@@ -1,0 +1,72 @@
+"""The Shapes world: scenes of flat shapes, their images, every text about them, and exact scoring."""
+
+from .captions import caption
+from .detector import Detection, detect, scene_from_image
+from .edits import EDIT_KINDS, Edit, edit_instruction
+from .errors import DetectionError, EditError, ImageError, PromptError, SceneError, SplitError, WorldError
+from .knowledge import knowledge_prompt
+from .metrics import psnr, ssim
+from .prompts import GEN_CATEGORIES, KNOWLEDGE, GenPrompt, gen_prompt
+from .qa import QA, QTYPES, qa_pairs
+from .render import render
+from .routes import chat_request, draw_request, edit_request
+from .scene import BACKGROUND, COLORS, GRID, IMAGE_SIZE, MAX_OBJECTS, SHAPES, SIZES, Obj, Scene, sample_scene
+from .scorers import qa_accuracy, score_edit, score_gen, shapes_eval_gen
+from .spec import Need, Relation, Spec
+from .split import HELDOUT_PAIRS, SPLITS, is_heldout
+from .vocab import PUNCTUATION, VOCAB_WORDS, corpus, text_tokens
+
+__all__ = [
+    "BACKGROUND",
+    "COLORS",
+    "EDIT_KINDS",
+    "GEN_CATEGORIES",
+    "GRID",
+    "HELDOUT_PAIRS",
+    "IMAGE_SIZE",
+    "KNOWLEDGE",
+    "MAX_OBJECTS",
+    "PUNCTUATION",
+    "QA",
+    "QTYPES",
+    "SHAPES",
+    "SIZES",
+    "SPLITS",
+    "VOCAB_WORDS",
+    "Detection",
+    "DetectionError",
+    "Edit",
+    "EditError",
+    "GenPrompt",
+    "ImageError",
+    "Need",
+    "Obj",
+    "PromptError",
+    "Relation",
+    "Scene",
+    "SceneError",
+    "Spec",
+    "SplitError",
+    "WorldError",
+    "caption",
+    "chat_request",
+    "corpus",
+    "detect",
+    "draw_request",
+    "edit_instruction",
+    "edit_request",
+    "gen_prompt",
+    "is_heldout",
+    "knowledge_prompt",
+    "psnr",
+    "qa_accuracy",
+    "qa_pairs",
+    "render",
+    "sample_scene",
+    "scene_from_image",
+    "score_edit",
+    "score_gen",
+    "shapes_eval_gen",
+    "ssim",
+    "text_tokens",
+]
