@@ -1,0 +1,5 @@
+export * from "./api-keys.ts";
+export * from "./conversations.ts";
+export * from "./images.ts";
+export * from "./json-shapes.ts";
+export * from "./messages.ts";
