@@ -1,0 +1,79 @@
+// unilip bench: the ONNX engine on one package, and with --checkpoint the PyTorch reference of the
+// same model on the same workload, printed as one table.
+import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CommandIo, MODEL_OPTION, withEngine } from "../cli/common-options.ts";
+import { numberOption, parseCommand, UsageError } from "../cli/usage.ts";
+import { benchImage } from "./bench-image.ts";
+import type { BenchReport, BenchWorkload } from "./bench-report.ts";
+import { formatBenchTable } from "./bench-table.ts";
+import { benchEngine } from "./engine-bench.ts";
+import { runPythonReference } from "./python-reference.ts";
+
+export const BENCH_DEFAULTS = {
+  question: "What is in the image?",
+  prompt: "a red circle",
+  instruction: "make the circle blue",
+  maxNewTokens: 32,
+  steps: 20,
+  guidance: 4.5,
+  seed: 0,
+  runs: 3,
+} as const;
+/** Timed repetitions are the expensive part; more than this is a mistake, not a benchmark. */
+export const MAX_BENCH_RUNS = 20;
+
+function positive(value: number | undefined, flag: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (value < 1 || value > max) throw new UsageError(`${flag} must be in [1, ${max}], got ${value}`);
+  return value;
+}
+
+export async function benchCommand(args: string[], io: CommandIo): Promise<void> {
+  const { values, positionals } = parseCommand(args, {
+    ...MODEL_OPTION,
+    checkpoint: { type: "string" },
+    python: { type: "string" },
+    runs: { type: "string" },
+    steps: { type: "string" },
+  });
+  if (positionals.length > 0)
+    throw new UsageError(`bench takes no arguments; got "${positionals.join(" ")}"`);
+  const runs = positive(
+    numberOption(values.runs, "--runs", true),
+    "--runs",
+    BENCH_DEFAULTS.runs,
+    MAX_BENCH_RUNS,
+  );
+  const steps = numberOption(values.steps, "--steps", true) ?? BENCH_DEFAULTS.steps;
+  // Checked before the ONNX side runs, so a typo costs no benchmark.
+  if (values.checkpoint !== undefined) {
+    await access(values.checkpoint).catch((cause: unknown) => {
+      throw new UsageError(`cannot read checkpoint ${values.checkpoint}`, { cause });
+    });
+  }
+
+  const dir = await mkdtemp(join(tmpdir(), "unilip-bench-"));
+  try {
+    const { onnx, workload } = await withEngine(values, async (engine) => {
+      const imagePath = join(dir, "input.png");
+      await writeFile(imagePath, await benchImage(engine.info().imageSize));
+      const workload: BenchWorkload = { ...BENCH_DEFAULTS, imagePath, runs, steps };
+      io.stderr.write(`bench: ONNX engine, ${runs} run(s) after a warm-up...\n`);
+      return { onnx: await benchEngine(engine, workload), workload };
+    });
+    let reference: BenchReport | undefined;
+    if (values.checkpoint !== undefined) {
+      io.stderr.write("bench: PyTorch reference...\n");
+      reference = await runPythonReference({
+        checkpoint: values.checkpoint,
+        workload,
+        ...(values.python === undefined ? {} : { python: values.python }),
+      });
+    }
+    io.stdout.write(formatBenchTable(onnx, reference, steps));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

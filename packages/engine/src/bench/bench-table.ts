@@ -1,0 +1,51 @@
+// One table of the benchmark: a row per metric, a column per runtime, and the ONNX / PyTorch ratio.
+import type { BenchReport } from "./bench-report.ts";
+
+interface Metric {
+  label: string;
+  value: (report: BenchReport) => number;
+  format: (value: number) => string;
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const mib = (value: number) => `${(value / 2 ** 20).toFixed(0)} MiB`;
+
+const METRICS: readonly Metric[] = [
+  { label: "time to first token", value: (r) => r.ttft_ms, format: ms },
+  {
+    label: "decode speed",
+    value: (r) => r.decode_tokens_per_s,
+    format: (value) => `${value.toFixed(1)} tok/s`,
+  },
+  { label: "generation (CFG)", value: (r) => r.generate_ms, format: ms },
+  { label: "edit (CFG)", value: (r) => r.edit_ms, format: ms },
+  { label: "peak RSS", value: (r) => r.peak_rss_bytes, format: mib },
+];
+
+function pad(cells: string[], widths: number[]): string {
+  return cells
+    .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+    .join("  ");
+}
+
+/** The ratio column reads "ONNX / PyTorch": below 1 means the ONNX side is faster (or smaller), except for tok/s. */
+export function formatBenchTable(onnx: BenchReport, reference?: BenchReport, steps?: number): string {
+  const header = ["metric", onnx.runtime, ...(reference ? [reference.runtime, "onnx / torch"] : [])];
+  const rows = METRICS.map((metric) => {
+    const a = metric.value(onnx);
+    if (reference === undefined) return [metric.label, metric.format(a)];
+    const b = metric.value(reference);
+    return [metric.label, metric.format(a), metric.format(b), b > 0 ? `${(a / b).toFixed(2)}x` : "-"];
+  });
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => (row[i] ?? "").length)));
+  const lines = [
+    pad(header, widths),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...rows.map((r) => pad(r, widths)),
+  ];
+  const notes = [
+    `decode speed over ${onnx.decode_tokens} tokens`,
+    ...(steps === undefined ? [] : [`${steps} sampling steps`]),
+  ];
+  return `${lines.join("\n")}\n(${notes.join("; ")})\n`;
+}

@@ -1,0 +1,73 @@
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURE_PACKAGE_DIR } from "../package/fixture-package.test-helper.ts";
+import { loadPackage } from "../package/load-package.ts";
+import type { LoadedPackage } from "../package/types.ts";
+import { randn } from "../rng/randn.ts";
+import type { ProgressEvent } from "../types.ts";
+import { buildCondition, type DitCondition } from "./condition.ts";
+import { latentSize } from "./decode-latents.ts";
+import { type SampleRequest, sampleLatents } from "./sample.ts";
+import { createScheduler } from "./scheduler/create-scheduler.ts";
+
+let pkg: LoadedPackage;
+let condition: DitCondition;
+
+beforeAll(async () => {
+  pkg = await loadPackage(FIXTURE_PACKAGE_DIR);
+  condition = await buildCondition(pkg, {
+    userTexts: ["Generate an image.", "Generate an image: a red circle"],
+  });
+});
+afterAll(async () => {
+  await pkg.dispose();
+});
+
+function request(steps: number, extra: Partial<SampleRequest> = {}): SampleRequest {
+  return {
+    condition,
+    noise: randn(1, latentSize(pkg)),
+    scheduler: createScheduler("dpm-solver++2m", steps, 3),
+    guidance: 4.5,
+    previewEvery: 0,
+    ...extra,
+  };
+}
+
+describe("sampleLatents", () => {
+  it("reports every step, with x0 previews when due but never on the last step", async () => {
+    const events: ProgressEvent[] = [];
+    await sampleLatents(pkg, request(4, { previewEvery: 2, onProgress: (event) => events.push(event) }));
+    expect(events.map((e) => [e.step, e.totalSteps, e.preview !== undefined])).toEqual([
+      [1, 4, false],
+      [2, 4, true],
+      [3, 4, false],
+      [4, 4, false],
+    ]);
+    const meta = await sharp(events[1]?.preview).metadata();
+    expect([meta.format, meta.width]).toEqual(["png", pkg.manifest.image.size]);
+  });
+
+  it("stops with EngineError cancelled at the next step once the signal aborts", async () => {
+    const controller = new AbortController();
+    const steps: number[] = [];
+    const run = sampleLatents(
+      pkg,
+      request(4, {
+        signal: controller.signal,
+        onProgress: (event) => {
+          steps.push(event.step);
+          if (event.step === 2) controller.abort();
+        },
+      }),
+    );
+    await expect(run).rejects.toMatchObject({ name: "EngineError", code: "cancelled" });
+    expect(steps).toEqual([1, 2]);
+  });
+
+  it("returns a finite latent of the package's size", async () => {
+    const x = await sampleLatents(pkg, request(2));
+    expect(x).toHaveLength(latentSize(pkg));
+    expect(x.every(Number.isFinite)).toBe(true);
+  });
+});

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  FIXTURE_PACKAGE_DIR,
+  fixtureTensor,
+  maxAbsDiff,
+  readFixtures,
+  type TensorEntry,
+} from "../package/fixture-package.test-helper.ts";
+import { loadPackage } from "../package/load-package.ts";
+import type { GraphName, LoadedPackage } from "../package/types.ts";
+import { encodeImages } from "./encode-images.ts";
+
+const golden = readFixtures().graphs.vision_encoder;
+
+describe("encodeImages", () => {
+  let pkg: LoadedPackage;
+  let runs: GraphName[];
+  let counted: LoadedPackage;
+  beforeAll(async () => {
+    pkg = await loadPackage(FIXTURE_PACKAGE_DIR);
+    runs = [];
+    // The same package, with every graph call recorded, to see which calls the cache saves.
+    counted = { ...pkg, run: (graph, feeds) => (runs.push(graph), pkg.run(graph, feeds)) };
+  });
+  afterAll(() => pkg.dispose());
+
+  it("gives PyTorch's features per image, in order, and encodes each distinct image once", async () => {
+    if (golden === undefined) throw new Error("fixture lacks vision_encoder");
+    const pixels = fixtureTensor(golden.inputs.pixel_values as TensorEntry);
+    const expected = fixtureTensor(golden.outputs.image_features as TensorEntry);
+    const data = pixels.data as Float32Array;
+    const half = data.length / 2;
+    const [a, b] = [data.slice(0, half), data.slice(half)];
+    const features = await encodeImages(counted, [a, b, a]);
+    expect(runs).toEqual(["vision_encoder"]);
+    const perImage = expected.data.length / 2;
+    const got = features.data as Float32Array;
+    expect(features.dims).toEqual([3, ...expected.dims.slice(1)]);
+    expect(maxAbsDiff(got.subarray(0, 2 * perImage), expected.data as Float32Array)).toBeLessThanOrEqual(
+      1e-4,
+    );
+    expect(got.subarray(2 * perImage)).toEqual(got.subarray(0, perImage));
+
+    const again = await encodeImages(counted, [b]);
+    expect(runs).toEqual(["vision_encoder"]);
+    expect(again.data).toEqual(got.subarray(perImage, 2 * perImage));
+  });
+
+  it("rejects images of the wrong size", async () => {
+    await expect(encodeImages(pkg, [new Float32Array(5)])).rejects.toMatchObject({ code: "runtime" });
+  });
+});
