@@ -1,0 +1,84 @@
+"""The training recipe: chat encoding, batches, batched greedy decoding, and a --quick run end to end."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from unilip import world
+from unilip.chat_template import IM_END, IMG_CONTEXT
+from unilip.config import shapes
+from unilip.model import UniLIP
+from unilip.pipelines import understand_greedy
+from unilip.templates import TEMPLATES
+from unilip.tokenizer import build_tokenizer
+from unilip.train import batches, evaluate, recipe
+from unilip.train.chats import IGNORE, ROUTE_ANSWERS, encode_chat, sample_chat
+from unilip.train.greedy import greedy_answers
+
+TOKENS = 16
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    corpus = world.corpus(np.random.default_rng(0), 2000) + list(TEMPLATES.values())
+    return build_tokenizer(corpus, words=world.VOCAB_WORDS)
+
+
+def test_labels_cover_exactly_the_assistant_answers(tokenizer):
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        chat = sample_chat(rng)
+        encoded = encode_chat(chat, tokenizer, TOKENS)
+        learned = [t for t in encoded.labels if t != IGNORE]
+        answers = [m["content"] for m in chat.messages if m["role"] == "assistant" and isinstance(m["content"], str)]
+        assert tokenizer.decode(learned) == "".join(a + IM_END for a in answers)
+        contexts = encoded.ids.count(tokenizer.special_ids[IMG_CONTEXT])
+        assert contexts == (TOKENS if chat.scene is not None else 0)
+
+
+def test_route_answers_appear_in_the_mix(tokenizer):
+    rng = np.random.default_rng(2)
+    answers = {m["content"] for _ in range(200) for m in sample_chat(rng).messages if m["role"] == "assistant"
+               and isinstance(m["content"], str)}
+    assert set(ROUTE_ANSWERS.values()) <= answers
+
+
+def test_chat_batch_places_one_image_per_image_chat(tokenizer):
+    batch = batches.chat_batch(np.random.default_rng(3), tokenizer, 8, TOKENS)
+    images = 0 if batch.pixels is None else batch.pixels.shape[0]
+    assert int(batch.image_positions.sum()) == images * TOKENS
+    assert batch.ids.shape == batch.labels.shape == batch.mask.shape
+
+
+def test_batched_greedy_matches_single_prompt_decoding(tokenizer):
+    torch.manual_seed(0)
+    model = UniLIP(shapes(vocab_size=len(tokenizer))).eval()
+    rng = np.random.default_rng(4)
+    scenes = [world.sample_scene(rng) for _ in range(3)]
+    prompts = [tokenizer.encode(f"<|im_start|>user\n<img>{IMG_CONTEXT * TOKENS}</img>{q}<|im_end|>\n"
+                                "<|im_start|>assistant\n") for q in ("how many shapes?", "is there a star?", "hi")]
+    pixels = batches.pixels_of(scenes)
+    stop = tokenizer.special_ids[IM_END]
+    batched = greedy_answers(model, prompts, pixels, tokenizer.special_ids[IMG_CONTEXT], tokenizer.pad_id, stop, 5)
+    for prompt, image, got in zip(prompts, pixels, batched):
+        single = understand_greedy(model, torch.tensor([prompt]), image[None], tokenizer.special_ids[IMG_CONTEXT], 5,
+                                   [stop])
+        assert got == single["output_ids"].tolist()
+
+
+def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
+    timings = recipe.run(tmp_path, quick=True, seed=0)
+    assert set(timings) == {"clip", "mllm", "encoder1", "encoder2", "gen1", "gen2"}
+    for name in timings:
+        log = (tmp_path / f"{name}.losses.jsonl").read_text().splitlines()
+        assert all(np.isfinite(json.loads(line)["loss"]) for line in log)
+    again = recipe.run(tmp_path, quick=True, seed=0)
+    assert all(t["skipped"] == 1.0 and t["steps"] == recipe.QUICK_STEPS for t in again.values()), "no stage runs twice"
+    report = evaluate.evaluate_run(tmp_path, quick=True)
+    assert 0 <= report["generation"]["train"]["overall"] <= 1
+    assert report["reconstruction"]["stage2"]["psnr"] > 0
+    assert set(report["understanding"]["stage2_encoder"]) == {"train", "heldout"}

@@ -1,0 +1,206 @@
+"""Measure a trained UniLIP on the Shapes world: understanding, routing, reconstruction, generation,
+knowledge and editing, on seen and held-out attribute combinations.
+
+    /usr/bin/python3 -m unilip.train.evaluate --run-dir runs/shapes --out ../models/shapes/eval.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from unilip import world
+from unilip.chat_template import IM_END, IMG_CONTEXT, expand_image_placeholders, render_chat
+from unilip.checkpoint import load_checkpoint
+from unilip.model import UniLIP
+from unilip.model.condition import build_condition
+from unilip.pipelines import left_pad
+from unilip.progress import ProgressBar
+from unilip.sampling import initial_noise, sample
+from unilip.templates import edit_prompts, generate_prompts
+from unilip.tokenizer import Tokenizer
+from unilip.train.batches import pixels_of
+from unilip.train.chats import ROUTE_ANSWERS, image_turn
+from unilip.train.greedy import greedy_answers
+
+SAMPLER = {"sampler": "dpm-solver++2m", "steps": 20, "guidance": 4.5}
+BATCH = 32
+MAX_ANSWER_TOKENS = 8
+
+
+def to_uint8(pixels: torch.Tensor) -> list[np.ndarray]:
+    """(B, 3, S, S) in ~[0, 1] -> B arrays (S, S, 3) uint8."""
+    return list((pixels.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1).numpy())
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _answer(model: UniLIP, tokenizer: Tokenizer, chats: list[tuple[list[dict], world.Scene | None]]) -> list[str]:
+    """Greedy answers to single-turn chats (an image or none each)."""
+    tokens = model.config.vision.tokens_per_image
+    out: list[str] = []
+    for chunk in _chunks(chats, BATCH):
+        prompts = [tokenizer.encode(expand_image_placeholders(render_chat(m, True), tokens)) for m, _ in chunk]
+        scenes = [s for _, s in chunk if s is not None]
+        ids = greedy_answers(model, prompts, pixels_of(scenes) if scenes else None,
+                             tokenizer.special_ids[IMG_CONTEXT], tokenizer.pad_id,
+                             tokenizer.special_ids[IM_END], MAX_ANSWER_TOKENS)
+        out += [tokenizer.decode(i).strip() for i in ids]
+    return out
+
+
+def understanding(model: UniLIP, tokenizer: Tokenizer, scenes: int, split: str, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    chats, qas = [], []
+    for _ in range(scenes):
+        scene = world.sample_scene(rng, split=split)
+        for qa in world.qa_pairs(scene, rng, split):
+            chats.append(([{"role": "user", "content": image_turn(qa.question)}], scene))
+            qas.append(qa)
+    return world.qa_accuracy(_answer(model, tokenizer, chats), qas)
+
+
+def routing(model: UniLIP, tokenizer: Tokenizer, n: int, seed: int) -> dict:
+    """Share of requests the model itself routes right (draw -> <img>generate, edit -> <img>edit, question -> text)."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(n):
+        scene = world.sample_scene(rng)
+        cases.append(([{"role": "user", "content": world.draw_request(rng)}], None, "generate"))
+        instruction = world.edit_request(scene, rng)
+        cases.append(([{"role": "user", "content": image_turn(instruction)}], scene, "edit"))
+        question = world.qa_pairs(scene, rng)[0].question
+        cases.append(([{"role": "user", "content": image_turn(question)}], scene, "understand"))
+    answers = _answer(model, tokenizer, [(m, s) for m, s, _ in cases])
+    by_route: dict[str, list[bool]] = defaultdict(list)
+    for (_, _, route), answer in zip(cases, answers):
+        chosen = next((r for r, a in ROUTE_ANSWERS.items() if answer.startswith(a)), "understand")
+        by_route[route].append(chosen == route)
+    result = {route: float(np.mean(hits)) for route, hits in by_route.items()}
+    result["overall"] = float(np.mean([h for hits in by_route.values() for h in hits]))
+    return result
+
+
+@torch.no_grad()
+def reconstruction(model: UniLIP, n: int, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    scenes = [world.sample_scene(rng) for _ in range(n)]
+    psnrs, ssims = [], []
+    for chunk in _chunks(scenes, BATCH):
+        pixels = pixels_of(chunk)
+        recon = to_uint8(model.decode_latents(model.encode_latents(pixels)))
+        for original, image in zip(to_uint8(pixels), recon):
+            psnrs.append(world.psnr(original, image))
+            ssims.append(world.ssim(original, image))
+    return {"psnr": float(np.mean(psnrs)), "ssim": float(np.mean(ssims)), "images": n}
+
+
+@torch.no_grad()
+def _draw(model: UniLIP, tokenizer: Tokenizer, pairs: list[tuple[list[int], list[int]]],
+          sources: torch.Tensor | None, seed: int) -> list[np.ndarray]:
+    """(cond ids, null ids) pairs -> images, CFG with both halves in one batch (null first)."""
+    ids, mask = left_pad([null for _, null in pairs] + [cond for cond, _ in pairs], tokenizer.pad_id)
+    features = positions = None
+    if sources is not None:
+        features = model.encode_images(torch.cat((sources, sources)))  # (2B, N, H)
+        positions = ids == tokenizer.special_ids[IMG_CONTEXT]
+    condition, condition_mask = build_condition(model, ids, mask, features, positions)
+    c = model.config
+    noise = initial_noise((len(pairs), c.latent_channels, c.latent_size, c.latent_size), seed)
+    x0 = sample(model, condition, condition_mask, noise, SAMPLER["steps"], SAMPLER["guidance"], SAMPLER["sampler"])
+    return to_uint8(model.decode_latents(x0 / c.unilip_factor))
+
+
+def generation(model: UniLIP, tokenizer: Tokenizer, per_category: int, split: str, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    tokens = model.config.vision.tokens_per_image
+    prompts = [world.gen_prompt(rng, cat, split=split) for cat in world.GEN_CATEGORIES for _ in range(per_category)]
+    prompts += [world.knowledge_prompt(rng, split=split) for _ in range(per_category)]
+    hits: dict[str, list[bool]] = defaultdict(list)
+    bar = ProgressBar(len(prompts) // BATCH + 1, f"generation ({split})")
+    for i, chunk in enumerate(_chunks(prompts, BATCH)):
+        images = _draw(model, tokenizer, [generate_prompts(tokenizer, p.text, tokens) for p in chunk], None, seed + i)
+        for prompt, image in zip(chunk, images):
+            hits[prompt.category].append(bool(world.score_gen(prompt, image)))
+        bar.advance()
+    result = {cat: float(np.mean(h)) for cat, h in hits.items()}
+    result["overall"] = float(np.mean([result[c] for c in world.GEN_CATEGORIES]))
+    return result
+
+
+def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    tokens = model.config.vision.tokens_per_image
+    edits = [world.edit_instruction(world.sample_scene(rng, split=split), rng, split=split) for _ in range(n)]
+    scores: dict[str, list] = defaultdict(list)
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    for i, chunk in enumerate(_chunks(edits, BATCH)):
+        pairs = [edit_prompts(tokenizer, e.instruction, tokens) for e in chunk]
+        images = _draw(model, tokenizer, pairs, pixels_of([e.source for e in chunk]), seed + i)
+        for edit, image in zip(chunk, images):
+            score = world.score_edit(edit, image)
+            for key in ("satisfied", "unchanged", "success", "psnr_outside"):
+                scores[key].append(float(score[key]))
+            by_kind[edit.kind].append(bool(score["success"]))
+    result = {key: float(np.mean(v)) for key, v in scores.items()}
+    result["by_kind"] = {kind: float(np.mean(v)) for kind, v in by_kind.items()}
+    return result
+
+
+def evaluate_run(run_dir: Path, quick: bool) -> dict:
+    torch.set_num_threads(2)
+    checkpoint = load_checkpoint(run_dir / "final.pt")
+    model = checkpoint.model
+    tokenizer_dir = run_dir / "eval-tokenizer"
+    checkpoint.write_tokenizer(tokenizer_dir)
+    tokenizer = Tokenizer.from_dir(tokenizer_dir)
+    scale = 0.05 if quick else 1.0
+    scenes, per_category, edits = max(2, int(100 * scale)), max(2, int(50 * scale)), max(2, int(200 * scale))
+
+    original = copy.deepcopy(model)
+    original.vision.load_state_dict(torch.load(run_dir / "original_encoder.pt", map_location="cpu"))
+    stage1 = copy.deepcopy(model)
+    stage1.load_state_dict(torch.load(run_dir / "encoder1.done.pt", map_location="cpu"))
+
+    began = time.monotonic()
+    report = {
+        "sampler": SAMPLER,
+        "understanding": {
+            "original_encoder": {s: understanding(original, tokenizer, scenes, s, 1) for s in ("train", "heldout")},
+            "stage2_encoder": {s: understanding(model, tokenizer, scenes, s, 1) for s in ("train", "heldout")},
+        },
+        "routing": routing(model, tokenizer, scenes, 2),
+        "reconstruction": {"stage1": reconstruction(stage1, 2 * scenes, 3),
+                           "stage2": reconstruction(model, 2 * scenes, 3)},
+        "generation": {s: generation(model, tokenizer, per_category, s, 4) for s in ("train", "heldout")},
+        "editing": {s: editing(model, tokenizer, edits, s, 5) for s in ("train", "heldout")},
+        "meta": checkpoint.meta,
+    }
+    report["eval_seconds"] = time.monotonic() - began
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run-dir", type=Path, required=True, help="a finished recipe run (final.pt inside)")
+    parser.add_argument("--out", type=Path, required=True, help="where eval.json goes")
+    parser.add_argument("--quick", action="store_true", help="a few samples per metric (CI smoke run)")
+    args = parser.parse_args()
+    report = evaluate_run(args.run_dir, args.quick)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

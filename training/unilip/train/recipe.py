@@ -1,0 +1,120 @@
+"""The whole UniLIP recipe on the Shapes world, stage by stage, resumable.
+
+    /usr/bin/python3 -m unilip.train.recipe --run-dir runs/shapes            # full recipe (~2 h, 2 cores)
+    /usr/bin/python3 -m unilip.train.recipe --run-dir runs/quick --quick     # every stage, a few steps
+
+A finished stage is skipped on the next call; an interrupted one resumes from its last checkpoint.
+The run ends with `final.pt` (a checkpoint `unilip.export` turns into a model package) and `timings.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from unilip import world
+from unilip.checkpoint import save_checkpoint
+from unilip.config import shapes
+from unilip.model import UniLIP
+from unilip.templates import TEMPLATES
+from unilip.tokenizer import Tokenizer, build_tokenizer
+from unilip.train import stages
+from unilip.train.loop import ParamGroup, StageSettings, run_stage
+
+# (max steps, batch size, peak lr, share of the time budget) per stage; --quick runs each for
+# QUICK_STEPS steps with QUICK_BATCH.
+FULL = {
+    "clip": (2000, 64, 1e-3, 0.07),
+    "mllm": (8000, 32, 1e-3, 0.33),
+    "encoder1": (4000, 32, 2e-3, 0.09),
+    "encoder2": (3000, 32, 1e-3, 0.07),
+    "gen1": (1000, 32, 1e-3, 0.03),
+    "gen2": (10000, 32, 5e-4, 0.41),
+}
+DEFAULT_MINUTES = 110
+QUICK_STEPS = 3
+QUICK_BATCH = 4
+# The encoder trains at a tenth of the stage's rate in self-distillation, as in the paper.
+ENCODER_LR_SCALE = 0.1
+TOKENIZER_CORPUS_SIZE = 20000
+
+
+def params(*modules: torch.nn.Module) -> list[torch.nn.Parameter]:
+    return [p for m in modules for p in m.parameters()]
+
+
+def prepare(run_dir: Path, seed: int) -> tuple[UniLIP, Tokenizer]:
+    tokenizer_dir = run_dir / "tokenizer"
+    if not (tokenizer_dir / "tokenizer.json").exists():
+        corpus = world.corpus(np.random.default_rng(seed), TOKENIZER_CORPUS_SIZE) + list(TEMPLATES.values())
+        build_tokenizer(corpus, tokenizer_dir, words=world.VOCAB_WORDS)
+    tokenizer = Tokenizer.from_dir(tokenizer_dir)
+    torch.manual_seed(seed)
+    return UniLIP(shapes(vocab_size=len(tokenizer))), tokenizer
+
+
+def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES) -> dict:
+    torch.set_num_threads(2)
+    model, tokenizer = prepare(run_dir, seed)
+    timings: dict[str, dict] = {}
+
+    def stage(name: str, groups: list[ParamGroup], step) -> None:
+        steps, batch, lr, share = FULL[name]
+        budget: float | None = minutes * 60 * share
+        if quick:
+            steps, batch, budget = QUICK_STEPS, QUICK_BATCH, None
+        settings = StageSettings(name, steps, lr, warmup=min(50, steps), checkpoint_every=max(1, min(100, steps)),
+                                 budget_seconds=budget)
+        rng = np.random.default_rng([seed, len(timings)])
+        generator = torch.Generator().manual_seed(seed + len(timings))
+        timings[name] = run_stage(model, groups, lambda i: step(rng, generator, batch), settings, run_dir)
+        print(f"{name}: {timings[name]}", flush=True)
+
+    vision, llm = model.vision, model.llm
+    stage("clip", [ParamGroup(params(vision, model.clip_text, model.clip_image))],
+          lambda rng, g, b: stages.clip_step(model, tokenizer, rng, b))
+    vit_only = [p for n, p in vision.named_parameters() if not n.startswith("mlp1.")]
+    stage("mllm", [ParamGroup(params(vision.mlp1, llm)), ParamGroup(vit_only, ENCODER_LR_SCALE)],
+          lambda rng, g, b: stages.mllm_step(model, tokenizer, rng, b))
+    torch.save(model.vision.state_dict(), run_dir / "original_encoder.pt")
+    stage("encoder1", [ParamGroup(params(model.clip_down, model.pixel_decoder))],
+          lambda rng, g, b: stages.encoder_stage1_step(model, rng, b))
+    teacher = copy.deepcopy(model.vision).eval().requires_grad_(False)
+    stage("encoder2", [ParamGroup(params(model.clip_down, model.pixel_decoder)),
+                       ParamGroup(params(vision), ENCODER_LR_SCALE)],
+          lambda rng, g, b: stages.encoder_stage2_step(model, teacher, rng, b))
+    factor = stages.measure_latent_factor(model, np.random.default_rng(seed))
+    model.config = dataclasses.replace(model.config, unilip_factor=factor)
+    model.init_connector_from_llm()
+    stage("gen1", [ParamGroup([model.queries, *params(model.connector)])],
+          lambda rng, g, b: stages.generation_step(model, tokenizer, rng, g, b))
+    stage("gen2", [ParamGroup([model.queries, *params(model.connector, model.denoiser)])],
+          lambda rng, g, b: stages.generation_step(model, tokenizer, rng, g, b))
+    meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()},
+            "routing": "image_start_token", "quick": quick, "seed": seed}
+    save_checkpoint(run_dir / "final.pt", model, run_dir / "tokenizer", meta)
+    (run_dir / "timings.json").write_text(json.dumps(timings, indent=2))
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run-dir", type=Path, required=True, help="where checkpoints, logs and final.pt go")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_STEPS} steps per stage (CI smoke run)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of data, init and noise")
+    parser.add_argument("--minutes", type=float, default=DEFAULT_MINUTES, help="wall-clock budget of all stages")
+    args = parser.parse_args()
+    began = time.monotonic()
+    run(args.run_dir, args.quick, args.seed, args.minutes)
+    print(f"recipe done in {time.monotonic() - began:.0f}s -> {args.run_dir / 'final.pt'}")
+
+
+if __name__ == "__main__":
+    main()

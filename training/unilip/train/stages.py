@@ -1,0 +1,117 @@
+"""The UniLIP recipe as step functions, one per stage (see docs/unilip-reference.md, "Training recipe").
+
+Each `*_step` builds the loss of one batch; `recipe.py` decides which parameters train and for how long.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from unilip.model import UniLIP
+from unilip.model.condition import build_condition
+from unilip.model.masks import positions_from_mask
+from unilip.sampling import flow_matching_loss
+from unilip.tokenizer import Tokenizer
+from unilip.train import batches
+from unilip.train.chats import IGNORE
+
+# Weight of the image-gradient term next to L2 in the reconstruction loss.
+GRADIENT_LOSS_WEIGHT = 0.5
+# Weight of the self-distillation term (normalised by the teacher's feature variance).
+DISTILL_WEIGHT = 1.0
+# Share of edit pairs in a generation batch; the rest is text-to-image.
+EDIT_SHARE = 0.4
+
+
+def clip_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
+    """Symmetric InfoNCE between images and their captions."""
+    batch = batches.clip_batch(rng, tokenizer, batch_size, model.config.clip.max_text_len)
+    image = model.clip_image_embed(batch.pixels)  # (B, E)
+    text = model.clip_text_embed(batch.ids, batch.mask)  # (B, E)
+    logits = model.clip_logit_scale.exp() * image @ text.T  # (B, B)
+    target = torch.arange(batch_size)
+    loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
+    return {"loss": loss}
+
+
+def chat_logits(model: UniLIP, batch: batches.ChatBatch) -> torch.Tensor:
+    """Teacher-forced logits (B, T, V) of a chat batch, image features at the context positions."""
+    embeds = model.embed_tokens(batch.ids)  # (B, T, H)
+    if batch.pixels is not None:
+        features = model.encode_images(batch.pixels)  # (I, N, H)
+        embeds = embeds.masked_scatter(batch.image_positions[..., None], features)
+    logits, _, _ = model.decoder(embeds, batch.mask, positions_from_mask(batch.mask), model.empty_cache(len(embeds)))
+    return logits
+
+
+def mllm_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
+    batch = batches.chat_batch(rng, tokenizer, batch_size, model.config.vision.tokens_per_image)
+    logits = chat_logits(model, batch)
+    loss = F.cross_entropy(
+        logits[:, :-1].reshape(-1, logits.shape[-1]),  # (B * (T-1), V)
+        batch.labels[:, 1:].reshape(-1),
+        ignore_index=IGNORE,
+    )
+    return {"loss": loss}
+
+
+def reconstruction_loss(recon: torch.Tensor, pixels: torch.Tensor) -> dict[str, torch.Tensor]:
+    """L2 plus an L1 loss on horizontal and vertical image gradients (keeps edges sharp)."""
+    l2 = F.mse_loss(recon, pixels)
+    grad = F.l1_loss(recon.diff(dim=-1), pixels.diff(dim=-1)) + F.l1_loss(recon.diff(dim=-2), pixels.diff(dim=-2))
+    return {"l2": l2, "grad": grad, "loss": l2 + GRADIENT_LOSS_WEIGHT * grad}
+
+
+def encoder_stage1_step(model: UniLIP, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
+    from unilip import world
+
+    pixels = batches.pixels_of([world.sample_scene(rng) for _ in range(batch_size)])
+    return reconstruction_loss(model.decode_latents(model.encode_latents(pixels)), pixels)
+
+
+def encoder_stage2_step(model: UniLIP, teacher: nn.Module, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
+    """Reconstruction with the encoder unfrozen, held to the frozen stage-1 encoder's `mlp1` output."""
+    from unilip import world
+
+    pixels = batches.pixels_of([world.sample_scene(rng) for _ in range(batch_size)])
+    features = model.encode_images(pixels)  # (B, N, H)
+    with torch.no_grad():
+        target = teacher(pixels)  # (B, N, H)
+    losses = reconstruction_loss(model.decode_latents(model.clip_down(features).transpose(1, 2).reshape(
+        batch_size, model.config.latent_channels, model.config.latent_size, model.config.latent_size)), pixels)
+    distill = F.mse_loss(features, target) / target.var()
+    losses["distill"] = distill
+    losses["loss"] = losses["loss"] + DISTILL_WEIGHT * distill
+    return losses
+
+
+@torch.no_grad()
+def measure_latent_factor(model: UniLIP, rng: np.random.Generator, samples: int = 256) -> float:
+    """unilip_factor = 1 / std of the latents, so the DiT sees unit-variance data (as SANA assumes)."""
+    from unilip import world
+
+    pixels = batches.pixels_of([world.sample_scene(rng) for _ in range(samples)])
+    return float(1.0 / model.encode_latents(pixels).std())
+
+
+def _gen_loss(model: UniLIP, batch: batches.GenBatch, generator: torch.Generator) -> torch.Tensor:
+    factor = model.config.unilip_factor
+    with torch.no_grad():
+        x0 = model.encode_latents(batch.target) * factor  # (B, C, h, w)
+        features = model.encode_images(batch.source) if batch.source is not None else None  # (B, N, H)
+    condition, mask = build_condition(model, batch.ids, batch.mask, features, batch.image_positions)
+    return flow_matching_loss(model, x0, condition, mask, generator)
+
+
+def generation_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, generator: torch.Generator,
+                    batch_size: int) -> dict[str, torch.Tensor]:
+    """Flow matching on a text-to-image half-batch and an edit half-batch (they differ in length)."""
+    n_edit = max(1, round(batch_size * EDIT_SHARE))
+    tokens = model.config.vision.tokens_per_image
+    t2i = _gen_loss(model, batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens), generator)
+    edit = _gen_loss(model, batches.edit_batch(rng, tokenizer, n_edit, tokens), generator)
+    share = n_edit / batch_size
+    return {"t2i": t2i, "edit": edit, "loss": (1 - share) * t2i + share * edit}
