@@ -1,3 +1,4 @@
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({ esbuild: { jsx: "automatic" } });
+// React 19's automatic JSX runtime, so component files need no React import.
+export default defineConfig({ oxc: { jsx: { runtime: "automatic" } } });

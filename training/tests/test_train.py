@@ -15,7 +15,7 @@ from unilip.model import UniLIP
 from unilip.pipelines import understand_greedy
 from unilip.templates import TEMPLATES
 from unilip.tokenizer import build_tokenizer
-from unilip.train import batches, evaluate, recipe
+from unilip.train import batches, evaluate, recipe, report
 from unilip.train.chats import IGNORE, ROUTE_ANSWERS, encode_chat, sample_chat
 from unilip.train.greedy import greedy_answers
 
@@ -78,7 +78,9 @@ def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
         assert all(np.isfinite(json.loads(line)["loss"]) for line in log)
     again = recipe.run(tmp_path, quick=True, seed=0)
     assert all(t["skipped"] == 1.0 and t["steps"] == recipe.QUICK_STEPS for t in again.values()), "no stage runs twice"
-    report = evaluate.evaluate_run(tmp_path, quick=True)
-    assert 0 <= report["generation"]["train"]["overall"] <= 1
-    assert report["reconstruction"]["stage2"]["psnr"] > 0
-    assert set(report["understanding"]["stage2_encoder"]) == {"train", "heldout"}
+    result = evaluate.evaluate_run(tmp_path, quick=True)
+    assert 0 <= result["generation"]["train"]["overall"] <= 1
+    assert result["reconstruction"]["stage2"]["psnr"] > 0
+    assert set(result["understanding"]["stage2_encoder"]) == {"train", "heldout"}
+    markdown = report.render(json.loads(json.dumps(result)))
+    assert "## ShapesEval-Edit" in markdown and "| gen2 | 3 |" in markdown

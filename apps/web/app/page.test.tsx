@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import Home from "./page.tsx";
 
 describe("home page", () => {
-  it("renders the product name", () => {
-    expect(renderToString(<Home />)).toContain("UniLIP Chat");
+  it("prerenders the chat shell: banner, examples and composer", () => {
+    const html = renderToString(<Home />);
+    expect(html).toContain("UniLIP Chat");
+    expect(html).toContain("Shapes world");
+    expect(html).toContain("Draw a red circle above a blue square");
+    expect(html).toContain('aria-label="Message composer"');
   });
 });

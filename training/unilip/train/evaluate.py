@@ -185,6 +185,7 @@ def evaluate_run(run_dir: Path, quick: bool) -> dict:
         "generation": {s: generation(model, tokenizer, per_category, s, 4) for s in ("train", "heldout")},
         "editing": {s: editing(model, tokenizer, edits, s, 5) for s in ("train", "heldout")},
         "meta": checkpoint.meta,
+        "timings": json.loads((run_dir / "timings.json").read_text()),
     }
     report["eval_seconds"] = time.monotonic() - began
     return report

@@ -1,0 +1,70 @@
+"""Render an eval.json (from `unilip.train.evaluate`) and the run's timings as a readable Markdown report.
+
+    /usr/bin/python3 -m unilip.train.report --eval ../models/shapes/eval.json --out ../docs/shapes-eval.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from unilip import world
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def render(report: dict) -> str:
+    u = report["understanding"]
+    qtypes = [*world.QTYPES, "overall"]
+    out = ["# Shapes UniLIP: evaluation", "",
+           f"Sampler: {report['sampler']}. Scores in percent; `train` = attribute combinations seen in "
+           "training, `heldout` = combinations training never saw.", "",
+           "## Understanding (QA accuracy)", ""]
+    rows = [[f"{enc} / {split}", *(_pct(u[enc][split].get(q, float("nan"))) for q in qtypes)]
+            for enc in ("original_encoder", "stage2_encoder") for split in ("train", "heldout")]
+    out += _table(["encoder / split", *qtypes], rows)
+    r = report["routing"]
+    out += ["", "## Routing (the model's own choice)", ""]
+    out += _table(["generate", "edit", "understand", "overall"],
+                  [[_pct(r["generate"]), _pct(r["edit"]), _pct(r["understand"]), _pct(r["overall"])]])
+    rec = report["reconstruction"]
+    out += ["", "## Reconstruction", ""]
+    out += _table(["encoder", "PSNR (dB)", "SSIM"],
+                  [[k, f"{v['psnr']:.2f}", f"{v['ssim']:.3f}"] for k, v in rec.items()])
+    g = report["generation"]
+    cats = [*world.GEN_CATEGORIES, "overall", world.KNOWLEDGE]
+    out += ["", "## ShapesEval-Gen and ShapesEval-Knowledge", ""]
+    out += _table(["split", *cats], [[s, *(_pct(g[s].get(c, float("nan"))) for c in cats)] for s in g])
+    e = report["editing"]
+    kinds = list(world.EDIT_KINDS)
+    out += ["", "## ShapesEval-Edit", ""]
+    out += _table(["split", "success", "satisfied", "unchanged", "PSNR outside (dB)", *kinds],
+                  [[s, _pct(v["success"]), _pct(v["satisfied"]), _pct(v["unchanged"]), f"{v['psnr_outside']:.2f}",
+                    *(_pct(v["by_kind"].get(k, float("nan"))) for k in kinds)] for s, v in e.items()])
+    steps = report.get("meta", {}).get("training_steps", {})
+    timings = report.get("timings", {})
+    if steps:
+        out += ["", "## Training", ""]
+        out += _table(["stage", "steps", "minutes"],
+                      [[k, str(v), f"{timings.get(k, {}).get('seconds', float('nan')) / 60:.1f}"] for k, v in steps.items()])
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--eval", type=Path, required=True, help="eval.json written by unilip.train.evaluate")
+    parser.add_argument("--out", type=Path, required=True, help="Markdown file to write")
+    args = parser.parse_args()
+    args.out.write_text(render(json.loads(args.eval.read_text())))
+
+
+if __name__ == "__main__":
+    main()
