@@ -9,7 +9,10 @@ const webDir = process.env.UNILIP_WEB_DIR ?? join(root, "apps", "web", "out");
 
 if (!existsSync(join(webDir, "index.html"))) {
   console.info("Building the chat UI (first start only)...");
-  const build = spawnSync("npm", ["run", "build", "--workspace", "@unilip/web"], { cwd: root, stdio: "inherit" });
+  const build = spawnSync("npm", ["run", "build", "--workspace", "@unilip/web"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
