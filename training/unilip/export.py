@@ -147,23 +147,27 @@ def random_source(preset: str, seed: int) -> ExportSource:
 
 
 def checkpoint_source(checkpoint: Path, fallback_name: str, name: str | None = None,
-                      routing_mode: str | None = None) -> ExportSource:
+                      routing_mode: str | None = None, description: str | None = None) -> ExportSource:
     """A trained model; name and routing come from the arguments, else the checkpoint's meta."""
     loaded = load_checkpoint(checkpoint)
     with tempfile.TemporaryDirectory() as tmp:
         loaded.write_tokenizer(Path(tmp))
         tokenizer = Tokenizer.from_dir(tmp)
     meta = loaded.meta
+    # The recipe records steps per stage; the manifest's training_steps is their total.
+    steps = meta.get("training_steps")
+    stage_steps = steps if isinstance(steps, dict) else None
     provenance = {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "checkpoint": checkpoint.name,
         "git_commit": meta.get("git_commit") or _git_commit(),
-        "training_steps": meta.get("training_steps"),
+        "training_steps": sum(stage_steps.values()) if stage_steps else steps,
+        "stage_steps": stage_steps,
         "torch_version": torch.__version__,
     }
     info = PackageInfo(
         name=name or meta.get("name") or fallback_name,
-        description=meta.get("description", f"UniLIP exported from {checkpoint.name}"),
+        description=description or meta.get("description", f"UniLIP exported from {checkpoint.name}"),
         routing_mode=routing_mode or meta.get("routing", "zero_shot"),
         provenance=provenance,
     )
@@ -179,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of weights, tokenizer corpus and fixtures")
     parser.add_argument("--out", type=Path, required=True, help="package folder to write (replaced if a package)")
     parser.add_argument("--name", help="package name (default: checkpoint meta name or folder name)")
+    parser.add_argument("--description", help="one-line package description (default: from the checkpoint meta)")
     parser.add_argument("--routing", choices=("image_start_token", "zero_shot"),
                         help="override the routing mode recorded in the checkpoint meta")
     parser.add_argument("--no-fixtures", action="store_true", help="skip the golden fixtures")
@@ -187,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.random:
             source = random_source(args.preset, args.seed)
         else:
-            source = checkpoint_source(args.checkpoint, args.out.name, args.name, args.routing)
+            source = checkpoint_source(args.checkpoint, args.out.name, args.name, args.routing, args.description)
         export_package(source, args.out, seed=args.seed, fixtures=not args.no_fixtures)
     except (ExportError, CheckpointError, TokenizerError) as e:
         print(f"export failed: {e}", file=sys.stderr)

@@ -39,6 +39,7 @@ FULL = {
     "gen2": (10000, 32, 5e-4, 0.41),
 }
 DEFAULT_MINUTES = 110
+DESCRIPTION = "Small UniLIP (about 6M parameters, 64 px) trained on the synthetic Shapes world; a demo model"
 QUICK_STEPS = 3
 QUICK_BATCH = 4
 # The encoder trains at a tenth of the stage's rate in self-distillation, as in the paper.
@@ -98,7 +99,8 @@ def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES)
     stage("gen2", [ParamGroup([model.queries, *params(model.connector, model.denoiser)])],
           lambda rng, g, b: stages.generation_step(model, tokenizer, rng, g, b))
     meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()},
-            "routing": "image_start_token", "quick": quick, "seed": seed}
+            "routing": "image_start_token", "quick": quick, "seed": seed, "name": "shapes",
+            "description": DESCRIPTION}
     save_checkpoint(run_dir / "final.pt", model, run_dir / "tokenizer", meta)
     (run_dir / "timings.json").write_text(json.dumps(timings, indent=2))
     return timings

@@ -1,0 +1,52 @@
+"""Write a bundled model's behaviour samples: rendered scenes with questions and their exact answers,
+draw and edit requests with the route they must take, and single-object prompts with the colour the
+drawing must show. The TypeScript tests run the packaged model on them through the engine.
+
+    /usr/bin/python3 -m unilip.train.samples --out ../models/shapes/samples
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from unilip import world
+
+SAMPLE_SCENES = 12
+
+
+def write_samples(out: Path, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    questions, routes = [], []
+    for i in range(SAMPLE_SCENES):
+        scene = world.sample_scene(rng)
+        name = f"scene-{i:02d}.png"
+        Image.fromarray(world.render(scene)).save(out / name)
+        qa = world.qa_pairs(scene, rng)
+        picked = qa[int(rng.integers(len(qa)))]
+        questions.append({"image": name, "question": picked.question, "answer": picked.answer, "qtype": picked.qtype})
+        routes.append({"image": name, "text": world.edit_request(scene, rng), "route": "edit"})
+        routes.append({"image": None, "text": world.draw_request(rng), "route": "generate"})
+        routes.append({"image": name, "text": world.qa_pairs(scene, rng)[0].question, "route": "understand"})
+    colors = [{"prompt": f"a {c} {s}", "color": c, "rgb": list(world.COLORS[c])}
+              for c, s in zip(("red", "green", "blue", "yellow"), ("circle", "square", "square", "circle"))]
+    samples = {"questions": questions, "routes": routes, "colors": colors, "background": list(world.BACKGROUND)}
+    (out / "samples.json").write_text(json.dumps(samples, indent=2))
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, required=True, help="folder for samples.json and the scene PNGs")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the sampled scenes and texts")
+    args = parser.parse_args()
+    write_samples(args.out, args.seed)
+
+
+if __name__ == "__main__":
+    main()
