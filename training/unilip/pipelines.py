@@ -39,6 +39,15 @@ def _check_length(model: UniLIP, length: int) -> None:
         raise ModelInputError(f"sequence of {length} positions exceeds llm.max_position {limit}")
 
 
+def _prompt_pair(
+    model: UniLIP, null_ids: Sequence[int], cond_ids: Sequence[int], pad_id: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The CFG batch: ids and mask (2, T), null prompt first, checked to fit with the queries after it."""
+    input_ids, mask = left_pad([null_ids, cond_ids], pad_id)  # (2, T)
+    _check_length(model, input_ids.shape[1] + model.config.n_query)
+    return input_ids, mask
+
+
 @torch.no_grad()
 def understand_greedy(
     model: UniLIP,
@@ -161,8 +170,7 @@ def generate(
 ) -> Intermediates:
     """Text -> image. `cond_ids` / `null_ids`: the full rendered prompts (template + `<img>`);
     noise (1, C, h, w) is the initial latent at sigma 1."""
-    input_ids, mask = left_pad([null_ids, cond_ids], pad_id)  # (2, T): null first
-    _check_length(model, input_ids.shape[1] + model.config.n_query)
+    input_ids, mask = _prompt_pair(model, null_ids, cond_ids, pad_id)  # (2, T): null first
     trace = trace_condition(model, input_ids, mask)
     return {"input_ids": input_ids} | _sample_and_decode(model, trace, noise, steps, guidance, sampler, shift)
 
@@ -185,8 +193,7 @@ def edit(
     source features fill them in both CFG halves, so guidance acts on the text only."""
     size = model.config.vision.image_size
     expect_shape("image", image, (1, 3, size, size))
-    input_ids, mask = left_pad([null_ids, cond_ids], pad_id)  # (2, T): null first
-    _check_length(model, input_ids.shape[1] + model.config.n_query)
+    input_ids, mask = _prompt_pair(model, null_ids, cond_ids, pad_id)  # (2, T): null first
     features = model.encode_images(image)  # (1, N, H)
     both = features.expand(2, features.shape[1], features.shape[2])  # (2, N, H)
     trace = trace_condition(model, input_ids, mask, both, input_ids == image_token_id)

@@ -134,9 +134,14 @@ class UniLIP(nn.Module):
         self._expect_latents(latents)
         return self.pixel_decoder(latents)
 
+    def latents_from_features(self, features: torch.Tensor) -> torch.Tensor:
+        """Image features (B, N, H), N = h*w in row-major grid order -> unscaled latents (B, C, h, w)."""
+        size = self.config.latent_size
+        expect_shape("features", features, (None, size * size, self.config.llm.hidden_size))
+        latents = self.clip_down(features)  # (B, N, C)
+        batch, _, channels = latents.shape
+        return latents.transpose(1, 2).reshape(batch, channels, size, size)  # (B, C, h, w)
+
     def encode_latents(self, pixel_values: torch.Tensor) -> torch.Tensor:
         """(B, 3, S, S) -> unscaled latents (B, C, h, w): `clip_down` of the image features."""
-        features = self.clip_down(self.encode_images(pixel_values))  # (B, N, C)
-        batch, _, channels = features.shape
-        size = self.config.latent_size
-        return features.transpose(1, 2).reshape(batch, channels, size, size)  # (B, C, h, w)
+        return self.latents_from_features(self.encode_images(pixel_values))

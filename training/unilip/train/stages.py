@@ -80,8 +80,7 @@ def encoder_stage2_step(model: UniLIP, teacher: nn.Module, rng: np.random.Genera
     features = model.encode_images(pixels)  # (B, N, H)
     with torch.no_grad():
         target = teacher(pixels)  # (B, N, H)
-    losses = reconstruction_loss(model.decode_latents(model.clip_down(features).transpose(1, 2).reshape(
-        batch_size, model.config.latent_channels, model.config.latent_size, model.config.latent_size)), pixels)
+    losses = reconstruction_loss(model.decode_latents(model.latents_from_features(features)), pixels)
     distill = F.mse_loss(features, target) / target.var()
     losses["distill"] = distill
     losses["loss"] = losses["loss"] + DISTILL_WEIGHT * distill

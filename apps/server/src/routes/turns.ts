@@ -2,11 +2,11 @@
 import type { Store } from "@unilip/db";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { buildTurnInput, pathTo } from "../app-api/history.ts";
+import { buildTurnInput, pathTo, type TurnRequest } from "../app-api/history.ts";
 import type { RunningTurns } from "../app-api/running-turns.ts";
 import { postMessageSchema, regenerateSchema } from "../app-api/schemas.ts";
 import { imageMetaJson, messageJson } from "../app-api/serialize.ts";
-import { type StoredTurn, startStoredTurn } from "../app-api/stored-turn.ts";
+import { type StoredTurn, type StoredTurnOptions, startStoredTurn } from "../app-api/stored-turn.ts";
 import type { AppDeps, AppEnv } from "../app-deps.ts";
 import { invalidRequest } from "../errors.ts";
 import { pngDataUrl } from "../openai/chat-response.ts";
@@ -37,6 +37,29 @@ function streamTurn(c: Context<AppEnv>, turn: StoredTurn) {
 }
 
 export function turnRoutes(deps: AppDeps, store: Store, running: RunningTurns) {
+  /** Builds the turn's input, checks the route choice against it, then starts, stores and streams the turn. */
+  async function answer(
+    c: Context<AppEnv>,
+    conversationId: string,
+    request: TurnRequest,
+    insert: StoredTurnOptions["insert"],
+  ) {
+    const ownerId = c.var.owner;
+    const built = await buildTurnInput(store, ownerId, request);
+    checkRouteChoice(request.route, built.input.images.length, built.input.prompt);
+    const turn = await startStoredTurn({
+      deps,
+      store,
+      running,
+      ownerId,
+      conversationId,
+      built,
+      requestSignal: c.req.raw.signal,
+      insert,
+    });
+    return streamTurn(c, turn);
+  }
+
   return new Hono<AppEnv>()
     .post("/conversations/:id/messages", jsonBody(postMessageSchema), async (c) => {
       const body = c.req.valid("json");
@@ -44,42 +67,30 @@ export function turnRoutes(deps: AppDeps, store: Store, running: RunningTurns) {
       const conversationId = c.req.param("id");
       await store.getConversation({ ownerId, id: conversationId });
       const path = pathTo(await store.listMessages({ ownerId, conversationId }), body.parent_id);
-      const route = body.route ?? "auto";
-      const built = await buildTurnInput(store, ownerId, {
+      const request: TurnRequest = {
         path,
         userContent: body.content,
-        route,
+        route: body.route ?? "auto",
         editImageId: body.edit_image_id,
         settings: body.settings ?? {},
+      };
+      return answer(c, conversationId, request, async () => {
+        const user = await store.insertMessage({
+          ownerId,
+          conversationId,
+          parentId: body.parent_id,
+          role: "user",
+          content: body.content,
+        });
+        const assistant = await store.insertMessage({
+          ownerId,
+          conversationId,
+          parentId: user.id,
+          role: "assistant",
+          content: [],
+        });
+        return { user, assistant };
       });
-      checkRouteChoice(route, built.input.images.length, built.input.prompt);
-      const turn = await startStoredTurn({
-        deps,
-        store,
-        running,
-        ownerId,
-        conversationId,
-        built,
-        requestSignal: c.req.raw.signal,
-        insert: async () => {
-          const user = await store.insertMessage({
-            ownerId,
-            conversationId,
-            parentId: body.parent_id,
-            role: "user",
-            content: body.content,
-          });
-          const assistant = await store.insertMessage({
-            ownerId,
-            conversationId,
-            parentId: user.id,
-            role: "assistant",
-            content: [],
-          });
-          return { user, assistant };
-        },
-      });
-      return streamTurn(c, turn);
     })
     .post("/messages/:id/regenerate", jsonBody(regenerateSchema), async (c) => {
       const body = c.req.valid("json");
@@ -92,27 +103,15 @@ export function turnRoutes(deps: AppDeps, store: Store, running: RunningTurns) {
       const path = pathTo(await store.listMessages({ ownerId, conversationId }), parentId);
       // By default a new answer takes the same road as the one it replaces.
       const route = body.route ?? original.route ?? "auto";
-      const built = await buildTurnInput(store, ownerId, { path, route, settings: body.settings ?? {} });
-      checkRouteChoice(route, built.input.images.length, built.input.prompt);
-      const turn = await startStoredTurn({
-        deps,
-        store,
-        running,
-        ownerId,
-        conversationId,
-        built,
-        requestSignal: c.req.raw.signal,
-        insert: async () => ({
-          assistant: await store.insertMessage({
-            ownerId,
-            conversationId,
-            parentId,
-            role: "assistant",
-            content: [],
-          }),
+      return answer(c, conversationId, { path, route, settings: body.settings ?? {} }, async () => ({
+        assistant: await store.insertMessage({
+          ownerId,
+          conversationId,
+          parentId,
+          role: "assistant",
+          content: [],
         }),
-      });
-      return streamTurn(c, turn);
+      }));
     })
     .post("/conversations/:id/cancel", async (c) => {
       const id = c.req.param("id");

@@ -34,7 +34,10 @@ function slicePast(tensor: ort.Tensor, length: number): ort.Tensor {
   return new ort.Tensor("float32", out, [batch, heads, length, dim]);
 }
 
-/** Batch-1 cache. `length` is P, the number of positions whose keys and values are held. */
+/**
+ * One request's cache: batch 1, unless `empty` is given another batch (the condition's CFG pair).
+ * `length` is P, the number of positions whose keys and values are held.
+ */
 export class KvCache {
   private constructor(
     private readonly shape: KvShape,
@@ -42,8 +45,10 @@ export class KvCache {
     private values: ort.Tensor[],
   ) {}
 
-  static empty(shape: KvShape): KvCache {
-    const none = () => new ort.Tensor("float32", new Float32Array(0), [1, shape.kvHeads, 0, shape.headDim]);
+  /** A cache holding no positions: every past is float32 [batch, KV, 0, D]. */
+  static empty(shape: KvShape, batch = 1): KvCache {
+    const none = () =>
+      new ort.Tensor("float32", new Float32Array(0), [batch, shape.kvHeads, 0, shape.headDim]);
     return new KvCache(
       shape,
       Array.from({ length: shape.layers }, none),

@@ -3,6 +3,7 @@
 // the LLM at the <IMG_CONTEXT> positions and are written again over the hidden states there, so the
 // DiT sees the raw, detailed features of the image it edits.
 import * as ort from "onnxruntime-node";
+import { KvCache, kvShapeOf } from "../cache/kv-cache.ts";
 import { EngineError } from "../errors.ts";
 import type { LoadedPackage } from "../package/types.ts";
 import { tokenPositions, writeRows } from "../tensor/rows.ts";
@@ -63,23 +64,6 @@ function positionIds(mask: BigInt64Array, length: number): BigInt64Array {
   return positions;
 }
 
-/** Empty key/value caches (P = 0) for every past input the decoder declares. */
-function emptyPast(pkg: LoadedPackage, batch: number): Record<string, ort.Tensor> {
-  const { llm, graphs } = pkg.manifest;
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const io of graphs.decoder.inputs) {
-    if (io.name.startsWith("past_key_values.")) {
-      feeds[io.name] = new ort.Tensor("float32", new Float32Array(0), [
-        batch,
-        llm.num_kv_heads,
-        0,
-        llm.head_dim,
-      ]);
-    }
-  }
-  return feeds;
-}
-
 /** One half's ids: the user turn, the generation prompt, the assistant prefix ("<img>"). */
 function promptIds(pkg: LoadedPackage, userText: string, imageCount: number): number[] {
   const rendered = pkg.tokenizer.chatPrompt([{ role: "user", content: userText }], true);
@@ -115,7 +99,7 @@ export async function buildCondition(pkg: LoadedPackage, request: ConditionReque
     inputs_embeds: new ort.Tensor("float32", inputs, [2, length, hidden]),
     attention_mask: attentionMask,
     position_ids: new ort.Tensor("int64", positionIds(mask, length), [2, length]),
-    ...emptyPast(pkg, 2),
+    ...KvCache.empty(kvShapeOf(pkg.manifest), 2).feeds(),
   });
   const states = decoded.hidden_states;
   if (states === undefined || states.data.length !== inputs.length) {
