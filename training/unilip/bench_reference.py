@@ -99,7 +99,7 @@ def bench(model: UniLIP, tokenizer: Tokenizer, work: Workload) -> dict[str, obje
     def understand(max_new_tokens: int) -> int:
         image = load_image(work.image, size)
         out = pipelines.understand_greedy(
-            model, question_ids, image, image_token, max_new_tokens, [tokenizer.eos_id]
+            model, question_ids, image, image_token, max_new_tokens, []  # a fixed length, as the TS side
         )
         return len(out["output_ids"])
 

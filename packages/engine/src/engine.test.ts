@@ -51,6 +51,12 @@ describe("loadEngine on the tiny package", () => {
     expect(["stop", "length"]).toContain(result.finishReason);
   });
 
+  it("decodes exactly maxNewTokens past the stop tokens when asked to ignore them", async () => {
+    const result = await drain(engine.streamText(question, { maxNewTokens: 6, ignoreEos: true }));
+    expect(result.completionTokens).toBe(6);
+    expect(result.finishReason).toBe("length");
+  });
+
   it("validates text options and messages with named fields", async () => {
     const bad = await failure(drain(engine.streamText(question, { temperature: 3 })));
     expect(bad.code).toBe("invalid_argument");

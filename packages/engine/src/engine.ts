@@ -106,7 +106,7 @@ export async function loadEngine(
           topP: parsed.topP ?? TEXT_DEFAULTS.topP,
           seed: parsed.seed ?? randomSeed(),
           stop: parsed.stop ?? [],
-          stopTokenIds: pkg.manifest.generation.stop_token_ids,
+          stopTokenIds: parsed.ignoreEos ? [] : pkg.manifest.generation.stop_token_ids,
           ...(parsed.signal === undefined ? {} : { signal: parsed.signal }),
         },
         prefixCache,

@@ -57,6 +57,7 @@ export const TextOptionsSchema = z.object({
   topK: z.number().int().min(0).optional(),
   seed: seed.optional(),
   stop: z.array(z.string().min(1).max(MAX_STOP_SEQUENCE_CHARS)).max(MAX_STOP_SEQUENCES).optional(),
+  ignoreEos: z.boolean().optional(),
   signal,
 });
 

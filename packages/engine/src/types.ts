@@ -20,6 +20,8 @@ export interface TextOptions {
   topK?: number;
   seed?: number;
   stop?: string[];
+  /** Decode past the model's stop tokens up to maxNewTokens (benchmarks measure a fixed length). */
+  ignoreEos?: boolean;
   signal?: AbortSignal;
 }
 

@@ -16,7 +16,7 @@ async function timeText(
   maxNewTokens: number,
 ): Promise<TextTiming> {
   const start = performance.now();
-  const stream = engine.streamText(messages, { maxNewTokens, temperature: 0 });
+  const stream = engine.streamText(messages, { maxNewTokens, temperature: 0, ignoreEos: true });
   let first: number | undefined;
   let tokens = 0;
   for await (const _chunk of stream) {
