@@ -4,7 +4,7 @@ export { DbError, type DbErrorCode } from "./errors.ts";
 export { LOCAL_OWNER } from "./ids.ts";
 export * from "./limits.ts";
 export type { ApiKeyInfo } from "./queries/api-keys.ts";
-export { IMAGE_MIME, type NewImage } from "./queries/images.ts";
+export { IMAGE_MIME, type NewBatchImage, type NewImage } from "./queries/images.ts";
 export type { CompletedTurn } from "./queries/turns.ts";
 export type { Conversation } from "./schema/conversations.ts";
 export { IMAGE_SOURCES, type ImageMeta, type ImageRow, type ImageSource } from "./schema/images.ts";

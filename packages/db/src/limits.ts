@@ -28,6 +28,8 @@ export const MAX_INSTRUCTION_LENGTH = 4000;
 export const MAX_SAMPLER_NAME_LENGTH = 64;
 /** Images one completed turn may store. */
 export const MAX_IMAGES_PER_TURN = 8;
+/** Images one insertImages call may store (an upload and its edits, say). */
+export const MAX_IMAGES_PER_INSERT = 8;
 /** Edits followed back from an image; a longer chain is cut, never an error. */
 export const MAX_LINEAGE_DEPTH = 64;
 

@@ -8,7 +8,14 @@ import {
   listConversations,
   renameConversation,
 } from "./queries/conversations.ts";
-import { getImage, getImageMeta, imageLineage, insertImage, listImages } from "./queries/images.ts";
+import {
+  getImage,
+  getImageMeta,
+  imageLineage,
+  insertImage,
+  insertImages,
+  listImages,
+} from "./queries/images.ts";
 import { getMessage, insertMessage, listMessages, setMessageStatus } from "./queries/messages.ts";
 import { completeTurn } from "./queries/turns.ts";
 
@@ -27,6 +34,7 @@ const queries = {
   listMessages,
   setMessageStatus,
   insertImage,
+  insertImages,
   getImage,
   getImageMeta,
   listImages,

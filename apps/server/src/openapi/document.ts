@@ -180,7 +180,7 @@ const OPERATIONS: Operation[] = [
     method: "post",
     path: "/api/images",
     tag: "App",
-    summary: "Upload a PNG",
+    summary: "Upload a PNG, JPEG or WebP image (stored as PNG)",
     form: "Upload",
     answers: { 201: "ImageMeta" },
   },

@@ -7,6 +7,7 @@ import type { AppDeps, AppEnv } from "../app-deps.ts";
 import { invalidRequest } from "../errors.ts";
 import { plainBytes } from "../images/bytes.ts";
 import { checkImage } from "../images/check-image.ts";
+import { storablePng } from "../images/storable-png.ts";
 import {
   type ImagesResponse,
   imageEditRequestSchema,
@@ -95,26 +96,21 @@ export function imageRoutes(deps: AppDeps, store: Store) {
       const body = c.req.valid("form");
       if (body.model !== undefined) requireModel(deps.engine, body.model);
       checkSize(body.size, imageSize());
-      const source = checkImage(new Uint8Array(await body.image.arrayBuffer()), "image");
+      // The source is turned into the PNG that a url answer stores, and the model edits that same PNG.
+      const source = await storablePng(new Uint8Array(await body.image.arrayBuffer()), "image");
       const mask = body.mask ? await fileBytes(body.mask, "mask") : undefined;
-      if (body.response_format === "url" && source.format !== "png") {
-        throw invalidRequest("With response_format 'url' the source image is stored and must be a PNG.", {
-          param: "image",
-          code: "unsupported_image_format",
-        });
-      }
       const { prompt, steps, guidance, seed, sampler } = body;
       const image = await runImageTurn(deps, c, {
         messages: [
           {
             role: "user",
             content: [
-              { type: "image", image: source.bytes },
+              { type: "image", image: source },
               { type: "text", text: prompt },
             ],
           },
         ],
-        images: [source.bytes],
+        images: [source],
         prompt,
         route: "edit",
         editImageIndex: 0,
@@ -122,20 +118,22 @@ export function imageRoutes(deps: AppDeps, store: Store) {
         image: { steps, guidance, seed, sampler, mask },
       });
       return respond(c, image, body.response_format, async () => {
-        const parent = await store.insertImage({
+        // The upload and its edit in one transaction: a failure stores neither.
+        const [, edited] = await store.insertImages({
           ownerId: c.var.owner,
-          image: { bytes: source.bytes, source: "upload" },
+          images: [
+            { bytes: source, source: "upload" },
+            {
+              bytes: plainBytes(image.png),
+              source: "edited",
+              parentIndex: 0,
+              instruction: prompt,
+              settings: settingsOf(image),
+            },
+          ],
         });
-        return store.insertImage({
-          ownerId: c.var.owner,
-          image: {
-            bytes: plainBytes(image.png),
-            source: "edited",
-            parentImageId: parent.id,
-            instruction: prompt,
-            settings: settingsOf(image),
-          },
-        });
+        if (!edited) throw new TypeError("insertImages stored fewer images than it was given");
+        return edited;
       });
     })
     .get("/images/:id", async (c) => {

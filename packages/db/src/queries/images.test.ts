@@ -1,11 +1,18 @@
 import { eq, sql } from "drizzle-orm";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newId } from "../ids.ts";
-import { MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_INSTRUCTION_LENGTH, MAX_LINEAGE_DEPTH } from "../limits.ts";
+import {
+  MAX_IMAGE_BYTES,
+  MAX_IMAGE_SIDE,
+  MAX_IMAGES_PER_INSERT,
+  MAX_INSTRUCTION_LENGTH,
+  MAX_LINEAGE_DEPTH,
+} from "../limits.ts";
 import { images } from "../schema/images.ts";
 import { sha256Hex } from "../sha256.ts";
 import { solidPng } from "../testing/png.ts";
 import { describeOnTargets } from "../testing/targets.ts";
+import type { NewBatchImage } from "./images.ts";
 
 const settings = { seed: 7, steps: 20, guidance: 4.5, sampler: "dpm-solver++2m" };
 
@@ -151,6 +158,78 @@ describeOnTargets("images", (store, database) => {
       store().insertImage({ ownerId, image: { bytes: solidPng(MAX_IMAGE_SIDE, 1), source: "upload" } }),
     ).resolves.toMatchObject({
       width: MAX_IMAGE_SIDE,
+    });
+  });
+
+  describe("insertImages", () => {
+    const countOwned = async (ownerId: string) =>
+      (await database().orm.select({ id: images.id }).from(images).where(eq(images.ownerId, ownerId))).length;
+
+    it("stores an upload and its edit in one call, the edit naming the upload by index", async () => {
+      const ownerId = owner();
+      const { id: conversationId } = await store().createConversation({ ownerId });
+      const [upload, edit] = await store().insertImages({
+        ownerId,
+        conversationId,
+        images: [
+          { bytes: solidPng(3, 2, 1), source: "upload" },
+          { bytes: solidPng(3, 2, 2), source: "edited", parentIndex: 0, instruction: "bluer", settings },
+        ],
+      });
+      expect(upload).toMatchObject({ source: "upload", conversationId, parentImageId: null, width: 3 });
+      expect(edit).toMatchObject({ source: "edited", conversationId, parentImageId: upload?.id, settings });
+      const lineage = await store().imageLineage({ ownerId, id: edit?.id ?? "" });
+      expect(lineage.map((image) => image.id)).toEqual([edit?.id, upload?.id]);
+    });
+
+    it("stores nothing when a later image fails inside the transaction", async () => {
+      const ownerId = owner();
+      const first = { bytes: solidPng(2, 2), source: "upload" } as const;
+      const failures: [NewBatchImage, string][] = [
+        [
+          { bytes: new TextEncoder().encode("not a png at all, but long enough"), source: "upload" },
+          "not a PNG",
+        ],
+        [
+          { bytes: solidPng(2, 2), source: "edited", parentImageId: newId("image") },
+          "the parent image does not exist",
+        ],
+      ];
+      for (const [second, message] of failures) {
+        await expect(store().insertImages({ ownerId, images: [first, second] })).rejects.toMatchObject({
+          code: "invalid",
+          message: expect.stringContaining(message),
+        });
+      }
+      expect(await countOwned(ownerId)).toBe(0);
+    });
+
+    it("refuses a parentIndex that is not an earlier image, or comes with parentImageId", async () => {
+      const ownerId = owner();
+      const upload = { bytes: solidPng(1, 1), source: "upload" } as const;
+      const edited = (extra: Partial<NewBatchImage>): NewBatchImage => ({
+        bytes: solidPng(1, 1, 9),
+        source: "edited",
+        ...extra,
+      });
+      const cases: [NewBatchImage[], string][] = [
+        [
+          [upload, edited({ parentIndex: 1 })],
+          "images.1.parentIndex: parentIndex must name an earlier image",
+        ],
+        [[edited({ parentIndex: 0 })], "images.0.parentIndex"],
+        [[upload, edited({ parentIndex: 0, parentImageId: newId("image") })], "not both"],
+        [[upload, edited({})], "images.1.parentImageId"],
+        [[], "images"],
+        [Array.from({ length: MAX_IMAGES_PER_INSERT + 1 }, () => upload), "images"],
+      ];
+      for (const [batch, message] of cases) {
+        await expect(store().insertImages({ ownerId, images: batch })).rejects.toMatchObject({
+          code: "invalid",
+          message: expect.stringContaining(message),
+        });
+      }
+      expect(await countOwned(ownerId)).toBe(0);
     });
   });
 });

@@ -4,7 +4,13 @@ import type { Orm } from "../client.ts";
 import { DbError, found } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { idSchema, parseInput } from "../input.ts";
-import { MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_INSTRUCTION_LENGTH, MAX_LINEAGE_DEPTH } from "../limits.ts";
+import {
+  MAX_IMAGE_BYTES,
+  MAX_IMAGE_SIDE,
+  MAX_IMAGES_PER_INSERT,
+  MAX_INSTRUCTION_LENGTH,
+  MAX_LINEAGE_DEPTH,
+} from "../limits.ts";
 import { readPngSize } from "../png.ts";
 import { conversations } from "../schema/conversations.ts";
 import { IMAGE_SOURCES, type ImageMeta, type ImageRow, images } from "../schema/images.ts";
@@ -15,20 +21,24 @@ export const IMAGE_MIME = "image/png";
 
 const { bytes: _bytes, ...metaColumns } = getTableColumns(images);
 
+const imageFields = {
+  bytes: z
+    .custom<Uint8Array>((value) => value instanceof Uint8Array, "must be bytes")
+    .refine((bytes) => bytes.byteLength <= MAX_IMAGE_BYTES, {
+      message: `at most ${MAX_IMAGE_BYTES} bytes`,
+    }),
+  source: z.enum(IMAGE_SOURCES),
+  parentImageId: idSchema.nullish(),
+  instruction: z.string().max(MAX_INSTRUCTION_LENGTH).nullish(),
+  settings: imageSettingsSchema.nullish(),
+};
+
+const EDITED_NEEDS_PARENT = "an edited image needs parentImageId";
+
 export const newImageSchema = z
-  .strictObject({
-    bytes: z
-      .custom<Uint8Array>((value) => value instanceof Uint8Array, "must be bytes")
-      .refine((bytes) => bytes.byteLength <= MAX_IMAGE_BYTES, {
-        message: `at most ${MAX_IMAGE_BYTES} bytes`,
-      }),
-    source: z.enum(IMAGE_SOURCES),
-    parentImageId: idSchema.nullish(),
-    instruction: z.string().max(MAX_INSTRUCTION_LENGTH).nullish(),
-    settings: imageSettingsSchema.nullish(),
-  })
+  .strictObject(imageFields)
   .refine((image) => image.source !== "edited" || image.parentImageId, {
-    message: "an edited image needs parentImageId",
+    message: EDITED_NEEDS_PARENT,
     path: ["parentImageId"],
   });
 
@@ -95,6 +105,62 @@ export async function insertImage(
   params: { ownerId: string; conversationId?: string | null; image: NewImage },
 ): Promise<ImageMeta> {
   const { ownerId, conversationId, image } = parseInput(insertSchema, params, "image");
+  const [row] = await storeImages(db, ownerId, conversationId ?? null, [image]);
+  return found(row, "image");
+}
+
+/** One image of an insertImages call: its parent is an existing image or an earlier image of the call. */
+const batchImageSchema = z
+  .strictObject({ ...imageFields, parentIndex: z.int().nonnegative().optional() })
+  .refine((image) => image.parentIndex === undefined || !image.parentImageId, {
+    message: "give parentImageId or parentIndex, not both",
+    path: ["parentIndex"],
+  })
+  .refine((image) => image.source !== "edited" || image.parentImageId || image.parentIndex !== undefined, {
+    message: EDITED_NEEDS_PARENT,
+    path: ["parentImageId"],
+  });
+
+export type NewBatchImage = z.input<typeof batchImageSchema>;
+
+const insertManySchema = z.object({
+  ownerId: idSchema,
+  conversationId: idSchema.nullish(),
+  images: z
+    .array(batchImageSchema)
+    .min(1)
+    .max(MAX_IMAGES_PER_INSERT)
+    .superRefine((batch, ctx) => {
+      batch.forEach((image, index) => {
+        if (image.parentIndex !== undefined && image.parentIndex >= index) {
+          ctx.addIssue({
+            code: "custom",
+            message: "parentIndex must name an earlier image of the same call",
+            path: [index, "parentIndex"],
+          });
+        }
+      });
+    }),
+});
+
+/**
+ * Stores several images in one transaction, in order: all of them or none. `parentIndex` makes an image
+ * the child of an earlier one of the same call (an upload and the edit made from it).
+ */
+export async function insertImages(
+  db: Orm,
+  params: { ownerId: string; conversationId?: string | null; images: NewBatchImage[] },
+): Promise<ImageMeta[]> {
+  const { ownerId, conversationId, images: batch } = parseInput(insertManySchema, params, "images");
+  return storeImages(db, ownerId, conversationId ?? null, batch);
+}
+
+async function storeImages(
+  db: Orm,
+  ownerId: string,
+  conversationId: string | null,
+  batch: readonly z.output<typeof batchImageSchema>[],
+): Promise<ImageMeta[]> {
   return db.transaction(async (tx) => {
     if (conversationId) {
       const [conversation] = await tx
@@ -103,7 +169,15 @@ export async function insertImage(
         .where(and(eq(conversations.id, conversationId), eq(conversations.ownerId, ownerId)));
       found(conversation, "conversation");
     }
-    return storeImage(tx, ownerId, image, { conversationId: conversationId ?? null, messageId: null });
+    const stored: ImageMeta[] = [];
+    for (const { parentIndex, ...image } of batch) {
+      // The schema has checked that parentIndex names an earlier, hence stored, image.
+      const parentImageId = parentIndex === undefined ? image.parentImageId : stored[parentIndex]?.id;
+      stored.push(
+        await storeImage(tx, ownerId, { ...image, parentImageId }, { conversationId, messageId: null }),
+      );
+    }
+    return stored;
   });
 }
 
