@@ -52,3 +52,15 @@ def test_runs_out_of_range_is_a_usage_error(workload):
     with pytest.raises(SystemExit) as exit_info:
         main(args(workload, **{"--runs": 0}))
     assert exit_info.value.code == 2
+
+
+def test_refuses_a_checkpoint_of_another_architecture_than_the_package(workload, capsys):
+    same, other = workload / "same", workload / "other"
+    for folder, config in ((same, tiny().to_dict()), (other, {**tiny().to_dict(), "n_query": 3})):
+        folder.mkdir()
+        (folder / "unilip.json").write_text(json.dumps({"config": config}))
+    assert main(args(workload, **{"--package": same})) == 0
+    assert main(args(workload, **{"--package": other})) == 1
+    assert "differs from package" in capsys.readouterr().err
+    assert main(args(workload, **{"--package": workload / "missing"})) == 1
+    assert "cannot read the model config" in capsys.readouterr().err

@@ -26,6 +26,7 @@ from PIL import Image
 from unilip import pipelines
 from unilip.chat_template import IMG_CONTEXT, expand_image_placeholders, render_chat
 from unilip.checkpoint import CheckpointError, load_checkpoint
+from unilip.config import ConfigError, UniLIPConfig
 from unilip.model import ModelInputError, UniLIP
 from unilip.sampling import DEFAULT_SHIFT, SAMPLER_NAMES, SamplerError, initial_noise
 from unilip.templates import edit_prompts, generate_prompts
@@ -51,6 +52,18 @@ class Workload:
     seed: int
     runs: int
     sampler: str
+
+
+def check_package(config: UniLIPConfig, package: Path) -> None:
+    """Refuses a checkpoint of another architecture than the package's: the two columns would not compare."""
+    try:
+        exported = UniLIPConfig.from_dict(json.loads((package / "unilip.json").read_text())["config"])
+    except (OSError, ValueError, KeyError, ConfigError) as e:
+        raise BenchError(f"cannot read the model config of package {package}") from e
+    if exported.to_dict() != config.to_dict():
+        raise BenchError(
+            f"the checkpoint's config differs from package {package}'s; bench the checkpoint it was exported from"
+        )
 
 
 def load_image(path: Path, size: int) -> torch.Tensor:
@@ -138,9 +151,12 @@ def bench(model: UniLIP, tokenizer: Tokenizer, work: Workload) -> dict[str, obje
     }
 
 
-def parse_args(argv: list[str]) -> tuple[Path, Workload]:
+def parse_args(argv: list[str]) -> tuple[Path, Path | None, Workload]:
     parser = argparse.ArgumentParser(prog="python -m unilip.bench_reference", description=__doc__)
     parser.add_argument("--checkpoint", required=True, type=Path, help="training checkpoint (.pt)")
+    parser.add_argument(
+        "--package", type=Path, help="model package the other side runs; the checkpoint must have its config"
+    )
     parser.add_argument("--image", required=True, type=Path, help="input image for understanding and editing")
     parser.add_argument("--question", required=True, help="understanding question about the image")
     parser.add_argument("--prompt", required=True, help="text-to-image prompt")
@@ -160,13 +176,15 @@ def parse_args(argv: list[str]) -> tuple[Path, Workload]:
         args.question, args.prompt, args.instruction, args.image, args.max_new_tokens, args.steps,
         args.guidance, args.seed, args.runs, args.sampler,
     )
-    return args.checkpoint, work
+    return args.checkpoint, args.package, work
 
 
 def main(argv: list[str] | None = None) -> int:
-    checkpoint_path, work = parse_args(sys.argv[1:] if argv is None else argv)
+    checkpoint_path, package, work = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         checkpoint = load_checkpoint(checkpoint_path)
+        if package is not None:
+            check_package(checkpoint.model.config, package)
         with tempfile.TemporaryDirectory() as tmp:
             checkpoint.write_tokenizer(Path(tmp))
             tokenizer = Tokenizer.from_dir(tmp)

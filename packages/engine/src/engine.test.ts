@@ -1,10 +1,14 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadEngine } from "./engine.ts";
 import { EngineError } from "./errors.ts";
 import { encodePng } from "./image/encode-png.ts";
 import { DEFAULT_MODEL_DIR, SHAPES_MODEL_DIR, TINY_RANDOM_MODEL_DIR } from "./model-dir.ts";
 import { FIXTURE_PACKAGE_DIR } from "./package/fixture-package.test-helper.ts";
+import type { TextOutcome } from "./text/generate-text.ts";
 import type { ChatMessage, TextChunk, TextResult, UniLIPEngine } from "./types.ts";
 
 const question: ChatMessage[] = [{ role: "user", content: "How many shapes are there?" }];
@@ -102,6 +106,58 @@ describe("loadEngine on the tiny package", () => {
       route: "generate",
       source: "override",
     });
+  });
+});
+
+describe("engine sessions and caches", () => {
+  it("creates every ONNX session at load and none per request", async () => {
+    const create = vi.spyOn(ort.InferenceSession, "create");
+    const engine = await loadEngine(FIXTURE_PACKAGE_DIR);
+    try {
+      const sessions = create.mock.calls.length;
+      const manifest = JSON.parse(readFileSync(join(FIXTURE_PACKAGE_DIR, "unilip.json"), "utf8"));
+      expect(sessions).toBe(Object.keys(manifest.graphs).length);
+      const size = engine.info().imageSize;
+      const image = await encodePng(new Float32Array(3 * size * size).fill(0.7), size);
+      const withImage: ChatMessage[] = [
+        {
+          role: "user",
+          content: [
+            { type: "image", image },
+            { type: "text", text: "hi" },
+          ],
+        },
+      ];
+      await drain(engine.streamText(withImage, { maxNewTokens: 2 }));
+      await engine.route(withImage);
+      await engine.generate("a red circle", { steps: 1, seed: 0 });
+      await engine.edit(image, "make it blue", { steps: 1, seed: 0 });
+      await engine.reconstruct(image);
+      expect(create.mock.calls.length).toBe(sessions);
+    } finally {
+      create.mockRestore();
+      await engine.dispose();
+    }
+  });
+
+  it("reuses the conversation's KV prefix on the next turn unless prefixCacheEntries is 0", async () => {
+    const cachedTokens = async (engine: UniLIPEngine) => {
+      const first = (await drain(engine.streamText(question, { maxNewTokens: 2 }))) as TextOutcome;
+      const next: ChatMessage[] = [
+        ...question,
+        { role: "assistant", content: first.text },
+        { role: "user", content: "And their colours?" },
+      ];
+      return ((await drain(engine.streamText(next, { maxNewTokens: 2 }))) as TextOutcome).cachedTokens;
+    };
+    const cached = await loadEngine(FIXTURE_PACKAGE_DIR);
+    const cold = await loadEngine(FIXTURE_PACKAGE_DIR, { prefixCacheEntries: 0 });
+    try {
+      expect(await cachedTokens(cached)).toBeGreaterThan(0);
+      expect(await cachedTokens(cold)).toBe(0);
+    } finally {
+      await Promise.all([cached.dispose(), cold.dispose()]);
+    }
   });
 });
 

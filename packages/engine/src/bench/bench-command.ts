@@ -4,7 +4,11 @@ import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CommandIo, MODEL_OPTION, withEngine } from "../cli/common-options.ts";
+import { createStepProgress } from "../cli/progress-bar.ts";
 import { numberOption, parseCommand, UsageError } from "../cli/usage.ts";
+import type { LoadEngineOptions } from "../engine.ts";
+import { MAX_STEPS } from "../limits.ts";
+import { DEFAULT_MODEL_DIR } from "../model-dir.ts";
 import { benchImage } from "./bench-image.ts";
 import type { BenchReport, BenchWorkload } from "./bench-report.ts";
 import { formatBenchTable } from "./bench-table.ts";
@@ -23,6 +27,11 @@ export const BENCH_DEFAULTS = {
 } as const;
 /** Timed repetitions are the expensive part; more than this is a mistake, not a benchmark. */
 export const MAX_BENCH_RUNS = 20;
+/**
+ * The engine as a cold request sees it, like the PyTorch reference: no encoder features or prompt KV
+ * kept from the warm-up, so each timed run encodes its image and prefills its whole prompt.
+ */
+const BENCH_ENGINE_OPTIONS: LoadEngineOptions = { prefixCacheEntries: 0, encoderCacheEntries: 0 };
 
 function positive(value: number | undefined, flag: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -46,7 +55,13 @@ export async function benchCommand(args: string[], io: CommandIo): Promise<void>
     BENCH_DEFAULTS.runs,
     MAX_BENCH_RUNS,
   );
-  const steps = numberOption(values.steps, "--steps", true) ?? BENCH_DEFAULTS.steps;
+  const steps = positive(
+    numberOption(values.steps, "--steps", true),
+    "--steps",
+    BENCH_DEFAULTS.steps,
+    MAX_STEPS,
+  );
+  const model = values.model ?? DEFAULT_MODEL_DIR;
   // Checked before the ONNX side runs, so a typo costs no benchmark.
   if (values.checkpoint !== undefined) {
     await access(values.checkpoint).catch((cause: unknown) => {
@@ -56,18 +71,30 @@ export async function benchCommand(args: string[], io: CommandIo): Promise<void>
 
   const dir = await mkdtemp(join(tmpdir(), "unilip-bench-"));
   try {
-    const { onnx, workload } = await withEngine(values, async (engine) => {
-      const imagePath = join(dir, "input.png");
-      await writeFile(imagePath, await benchImage(engine.info().imageSize));
-      const workload: BenchWorkload = { ...BENCH_DEFAULTS, imagePath, runs, steps };
-      io.stderr.write(`bench: ONNX engine, ${runs} run(s) after a warm-up...\n`);
-      return { onnx: await benchEngine(engine, workload), workload };
-    });
+    const { onnx, workload } = await withEngine(
+      { model },
+      async (engine) => {
+        const info = engine.info();
+        const imagePath = join(dir, "input.png");
+        await writeFile(imagePath, await benchImage(info.imageSize));
+        const sampler = info.defaults.sampler;
+        const workload: BenchWorkload = { ...BENCH_DEFAULTS, imagePath, runs, steps, sampler };
+        io.stderr.write(`bench: ONNX engine, ${runs} run(s) after a warm-up, caches off...\n`);
+        const progress = createStepProgress("bench", io.stderr, "jobs");
+        try {
+          return { onnx: await benchEngine(engine, workload, progress.onProgress), workload };
+        } finally {
+          progress.stop();
+        }
+      },
+      BENCH_ENGINE_OPTIONS,
+    );
     let reference: BenchReport | undefined;
     if (values.checkpoint !== undefined) {
       io.stderr.write("bench: PyTorch reference...\n");
       reference = await runPythonReference({
         checkpoint: values.checkpoint,
+        packageDir: model,
         workload,
         ...(values.python === undefined ? {} : { python: values.python }),
       });

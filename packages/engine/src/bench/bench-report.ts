@@ -1,6 +1,7 @@
 // The numbers one side of the benchmark reports. The Python reference prints the same fields as JSON
 // (snake_case), so both sides are parsed into one shape and compared field by field.
 import { z } from "zod";
+import type { SamplerName } from "../types.ts";
 
 export const BenchReportSchema = z.object({
   runtime: z.string(),
@@ -24,6 +25,8 @@ export interface BenchWorkload {
   maxNewTokens: number;
   steps: number;
   guidance: number;
+  /** Named on both sides: the reference must not fall back to a default other than the package's. */
+  sampler: SamplerName;
   seed: number;
   /** Timed repetitions after one warm-up; the median is reported. */
   runs: number;

@@ -1,10 +1,24 @@
-// One table of the benchmark: a row per metric, a column per runtime, and the ONNX / PyTorch ratio.
+// One table of the benchmark: a row per metric, a column per runtime, the ONNX / PyTorch ratio, and
+// whether the ratio meets the engine's speed target where the metric has one.
 import type { BenchReport } from "./bench-report.ts";
+
+/** A bound on the ONNX / PyTorch ratio of one metric. */
+interface Target {
+  bound: ">=" | "<=";
+  ratio: number;
+}
+
+/** The engine's speed targets (issue 5): decode at least 1.5x PyTorch, generate in at most 0.7x its time. */
+export const BENCH_TARGETS = {
+  decodeSpeed: { bound: ">=", ratio: 1.5 },
+  generation: { bound: "<=", ratio: 0.7 },
+} as const satisfies Record<string, Target>;
 
 interface Metric {
   label: string;
   value: (report: BenchReport) => number;
   format: (value: number) => string;
+  target?: Target;
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -16,8 +30,9 @@ const METRICS: readonly Metric[] = [
     label: "decode speed",
     value: (r) => r.decode_tokens_per_s,
     format: (value) => `${value.toFixed(1)} tok/s`,
+    target: BENCH_TARGETS.decodeSpeed,
   },
-  { label: "generation (CFG)", value: (r) => r.generate_ms, format: ms },
+  { label: "generation (CFG)", value: (r) => r.generate_ms, format: ms, target: BENCH_TARGETS.generation },
   { label: "edit (CFG)", value: (r) => r.edit_ms, format: ms },
   { label: "peak RSS", value: (r) => r.peak_rss_bytes, format: mib },
 ];
@@ -25,17 +40,35 @@ const METRICS: readonly Metric[] = [
 function pad(cells: string[], widths: number[]): string {
   return cells
     .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-    .join("  ");
+    .join("  ")
+    .trimEnd();
+}
+
+function verdict(target: Target | undefined, ratio: number | undefined): string {
+  if (target === undefined) return "";
+  const met = ratio !== undefined && (target.bound === ">=" ? ratio >= target.ratio : ratio <= target.ratio);
+  return `${target.bound} ${target.ratio.toFixed(2)}x ${met ? "met" : "MISSED"}`;
 }
 
 /** The ratio column reads "ONNX / PyTorch": below 1 means the ONNX side is faster (or smaller), except for tok/s. */
 export function formatBenchTable(onnx: BenchReport, reference?: BenchReport, steps?: number): string {
-  const header = ["metric", onnx.runtime, ...(reference ? [reference.runtime, "onnx / torch"] : [])];
+  const header = [
+    "metric",
+    onnx.runtime,
+    ...(reference ? [reference.runtime, "onnx / torch", "target"] : []),
+  ];
   const rows = METRICS.map((metric) => {
     const a = metric.value(onnx);
     if (reference === undefined) return [metric.label, metric.format(a)];
     const b = metric.value(reference);
-    return [metric.label, metric.format(a), metric.format(b), b > 0 ? `${(a / b).toFixed(2)}x` : "-"];
+    const ratio = b > 0 ? a / b : undefined;
+    return [
+      metric.label,
+      metric.format(a),
+      metric.format(b),
+      ratio === undefined ? "-" : `${ratio.toFixed(2)}x`,
+      verdict(metric.target, ratio),
+    ];
   });
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => (row[i] ?? "").length)));
   const lines = [

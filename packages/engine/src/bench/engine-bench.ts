@@ -1,7 +1,7 @@
 // The TypeScript (ONNX) side of the benchmark: the public engine API, timed with the same workload
 // the PyTorch reference runs.
 import { readFile } from "node:fs/promises";
-import type { ChatMessage, UniLIPEngine } from "../types.ts";
+import type { ChatMessage, ProgressEvent, UniLIPEngine } from "../types.ts";
 import { type BenchReport, type BenchWorkload, median } from "./bench-report.ts";
 
 interface TextTiming {
@@ -33,8 +33,16 @@ async function timeMs(job: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-/** Runs each workload once to warm up, then `runs` times; reports medians and the process's peak RSS. */
-export async function benchEngine(engine: UniLIPEngine, workload: BenchWorkload): Promise<BenchReport> {
+/**
+ * Runs each workload once to warm up, then `runs` times; reports medians and the process's peak RSS.
+ * Load the engine without caches for numbers comparable with the reference, which recomputes every
+ * run: with them, every run after the first would reuse the image's features and the prompt's KV.
+ */
+export async function benchEngine(
+  engine: UniLIPEngine,
+  workload: BenchWorkload,
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<BenchReport> {
   const image = new Uint8Array(await readFile(workload.imagePath));
   const messages: ChatMessage[] = [
     {
@@ -45,30 +53,39 @@ export async function benchEngine(engine: UniLIPEngine, workload: BenchWorkload)
       ],
     },
   ];
-  const sampling = { steps: workload.steps, guidance: workload.guidance, seed: workload.seed };
-  const generate = () => engine.generate(workload.prompt, sampling);
-  const edit = () => engine.edit(image, workload.instruction, sampling);
+  const { steps, guidance, seed, sampler } = workload;
+  const sampling = { steps, guidance, seed, sampler };
+  // Text, generation and edit, each once to warm up and `runs` times timed.
+  const totalSteps = 3 * (workload.runs + 1);
+  let step = 0;
+  const done = <T>(result: T): T => {
+    onProgress?.({ step: ++step, totalSteps });
+    return result;
+  };
+  const text = () => timeText(engine, messages, workload.maxNewTokens).then(done);
+  const generate = () => timeMs(() => engine.generate(workload.prompt, sampling)).then(done);
+  const edit = () => timeMs(() => engine.edit(image, workload.instruction, sampling)).then(done);
 
-  await timeText(engine, messages, workload.maxNewTokens);
+  await text();
   await generate();
   await edit();
-  const text: TextTiming[] = [];
+  const texts: TextTiming[] = [];
   const generateMs: number[] = [];
   const editMs: number[] = [];
   for (let run = 0; run < workload.runs; run++) {
-    text.push(await timeText(engine, messages, workload.maxNewTokens));
-    generateMs.push(await timeMs(generate));
-    editMs.push(await timeMs(edit));
+    texts.push(await text());
+    generateMs.push(await generate());
+    editMs.push(await edit());
   }
   // Decode speed counts the tokens after the first: the first one's cost is the prefill (TTFT).
-  const decodeRates = text.map((t) =>
+  const decodeRates = texts.map((t) =>
     t.tokens > 1 && t.decodeMs > 0 ? ((t.tokens - 1) * 1000) / t.decodeMs : 0,
   );
   return {
     runtime: "onnx (ts)",
-    ttft_ms: median(text.map((t) => t.ttftMs)),
+    ttft_ms: median(texts.map((t) => t.ttftMs)),
     decode_tokens_per_s: median(decodeRates),
-    decode_tokens: median(text.map((t) => t.tokens)),
+    decode_tokens: median(texts.map((t) => t.tokens)),
     generate_ms: median(generateMs),
     edit_ms: median(editMs),
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,

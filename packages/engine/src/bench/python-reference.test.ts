@@ -11,6 +11,7 @@ const workload: BenchWorkload = {
   maxNewTokens: 8,
   steps: 4,
   guidance: 4.5,
+  sampler: "flow-euler",
   seed: 1,
   runs: 2,
 };
@@ -27,13 +28,15 @@ const report = {
 
 describe("referenceArgs", () => {
   it("passes the whole workload to the reference module", () => {
-    const args = referenceArgs({ checkpoint: "ck.pt", workload });
+    const args = referenceArgs({ checkpoint: "ck.pt", packageDir: "/models/shapes", workload });
     expect(args.slice(0, 2)).toEqual(["-m", "unilip.bench_reference"]);
     const flag = (name: string) => args[args.indexOf(name) + 1];
     expect(flag("--checkpoint")).toBe("ck.pt");
     expect(flag("--prompt")).toBe("a red circle");
     expect(flag("--steps")).toBe("4");
     expect(flag("--runs")).toBe("2");
+    expect(flag("--sampler")).toBe("flow-euler");
+    expect(flag("--package")).toBe("/models/shapes");
   });
 });
 
@@ -50,7 +53,12 @@ describe("parseReferenceOutput", () => {
 
 describe("runPythonReference", () => {
   it("reports an interpreter that cannot start as a runtime error", async () => {
-    const run = runPythonReference({ checkpoint: "ck.pt", workload, python: "/nonexistent/python3" });
+    const run = runPythonReference({
+      checkpoint: "ck.pt",
+      packageDir: "pkg",
+      workload,
+      python: "/nonexistent/python3",
+    });
     await expect(run).rejects.toThrow(EngineError);
     await expect(run).rejects.toThrow(/could not start/);
   });

@@ -13,16 +13,20 @@ const MAX_STDERR_CHARS = 4000;
 
 export interface ReferenceRun {
   checkpoint: string;
+  /** The package the ONNX side ran: the reference refuses a checkpoint of another architecture. */
+  packageDir: string;
   workload: BenchWorkload;
   python?: string;
 }
 
-export function referenceArgs({ checkpoint, workload }: ReferenceRun): string[] {
+export function referenceArgs({ checkpoint, packageDir, workload }: ReferenceRun): string[] {
   return [
     "-m",
     "unilip.bench_reference",
     "--checkpoint",
     checkpoint,
+    "--package",
+    packageDir,
     "--image",
     workload.imagePath,
     "--question",
@@ -37,6 +41,8 @@ export function referenceArgs({ checkpoint, workload }: ReferenceRun): string[] 
     String(workload.steps),
     "--guidance",
     String(workload.guidance),
+    "--sampler",
+    workload.sampler,
     "--seed",
     String(workload.seed),
     "--runs",

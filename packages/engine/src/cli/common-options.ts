@@ -1,6 +1,7 @@
 // Options and inputs several commands share: the model directory, sampling settings, input files.
 import { readFile, writeFile } from "node:fs/promises";
 import { isSamplerName, SAMPLER_NAMES } from "../diffusion/scheduler/create-scheduler.ts";
+import type { LoadEngineOptions } from "../engine.ts";
 import type { ImageOptions, UniLIPEngine } from "../types.ts";
 import { numberOption, UsageError } from "./usage.ts";
 
@@ -50,9 +51,10 @@ export interface CommandIo {
 export async function withEngine<T>(
   values: { model?: string },
   job: (engine: UniLIPEngine) => Promise<T>,
+  options: LoadEngineOptions = {},
 ): Promise<T> {
   const { DEFAULT_MODEL_DIR, loadEngine } = await import("../index.ts");
-  const engine = await loadEngine(values.model ?? DEFAULT_MODEL_DIR);
+  const engine = await loadEngine(values.model ?? DEFAULT_MODEL_DIR, options);
   try {
     return await job(engine);
   } finally {

@@ -25,6 +25,14 @@ describe("createStepProgress", () => {
     expect(tty.text()).toMatch(/generate \[.*\] 4\/4 steps/);
   });
 
+  it("counts other units when named", () => {
+    const tty = terminal(true);
+    const progress = createStepProgress("bench", tty.stream, "jobs");
+    progress.onProgress({ step: 2, totalSteps: 6 });
+    progress.stop();
+    expect(tty.text()).toMatch(/bench \[.*\] 2\/6 jobs/);
+  });
+
   it("stays silent when the output is not a terminal, and stop is safe before any step", () => {
     const pipe = terminal(false);
     const progress = createStepProgress("edit", pipe.stream);

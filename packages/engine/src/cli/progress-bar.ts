@@ -1,4 +1,4 @@
-// A terminal progress bar for sampling steps. cli-progress draws only on a TTY, so piped output and
+// A terminal progress bar for sampling steps (or any counted work). cli-progress draws only on a TTY, so piped output and
 // tests stay clean.
 import { Presets, SingleBar } from "cli-progress";
 import type { ProgressEvent } from "../types.ts";
@@ -8,9 +8,13 @@ export interface StepProgress {
   stop(): void;
 }
 
-export function createStepProgress(label: string, stream: NodeJS.WritableStream): StepProgress {
+export function createStepProgress(
+  label: string,
+  stream: NodeJS.WritableStream,
+  unit = "steps",
+): StepProgress {
   const bar = new SingleBar(
-    { format: `${label} [{bar}] {value}/{total} steps | {duration_formatted}`, stream, hideCursor: true },
+    { format: `${label} [{bar}] {value}/{total} ${unit} | {duration_formatted}`, stream, hideCursor: true },
     Presets.shades_classic,
   );
   let started = false;

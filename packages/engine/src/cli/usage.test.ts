@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { expectPositionals, numberOption, parseCommand, requireOption, UsageError } from "./usage.ts";
+import { DEFAULT_PYTHON } from "../bench/python-reference.ts";
+import { expectPositionals, numberOption, parseCommand, requireOption, USAGE, UsageError } from "./usage.ts";
+
+describe("USAGE", () => {
+  it.each([
+    ["chat", ["--max-tokens", "--temperature", "--route", "--out-dir", "/image PATH"]],
+    ["edit", ["--mask"]],
+    ["bench", ["--checkpoint", "--runs", "--steps", "--python", DEFAULT_PYTHON]],
+    ["every command", ["--model", "--steps", "--guidance", "--seed", "--sampler", "--help"]],
+  ])("names the options of %s", (_, flags) => {
+    for (const flag of flags) expect(USAGE).toContain(flag);
+  });
+});
 
 describe("parseCommand", () => {
   const options = { output: { type: "string", short: "o" }, steps: { type: "string" } } as const;

@@ -1,5 +1,6 @@
 // What the CLI accepts, and the one error type that means "the command line is wrong" (exit 2).
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { DEFAULT_PYTHON } from "../bench/python-reference.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -10,16 +11,22 @@ export const USAGE = `usage: unilip <command> [options]
 commands:
   chat                              chat in the terminal; "/image PATH" attaches an image to the next
                                     message, "/reset" clears the conversation, "/exit" quits
+      [--max-tokens N] [--temperature T] [--route auto|understand|generate|edit] [--out-dir DIR]
+                                    answer length and sampling, a fixed route instead of the model's
+                                    choice, and where generated images are written (default: .)
   generate PROMPT -o OUT.png        text to image
   edit IN.png INSTRUCTION -o OUT.png [--mask MASK.png]
                                     image editing; white mask pixels may change, black ones are kept
   reconstruct IN.png -o OUT.png     encode and decode an image through the UniLIP latent
-  bench [--checkpoint CKPT]         latency and memory, side by side with PyTorch when given a checkpoint
+  bench [--checkpoint CKPT] [--runs N] [--steps N] [--python PATH]
+                                    latency, decode speed and memory with caches off; with the training
+                                    checkpoint the package was exported from, side by side with PyTorch
+                                    (run by PATH, default ${DEFAULT_PYTHON}) against the speed targets
 
 options:
   --model DIR                       model package (default: the bundled model)
   --steps N, --guidance G, --seed S, --sampler dpm-solver++2m|flow-euler
-                                    sampling settings for generate and edit (default: the model's)
+                                    sampling settings for generate, edit and chat (default: the model's)
   -h, --help                        this text
 `;
 

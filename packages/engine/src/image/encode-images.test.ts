@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENCODER_CACHE_ENTRIES } from "../limits.ts";
 import {
   FIXTURE_PACKAGE_DIR,
   fixtureTensor,
@@ -44,6 +45,33 @@ describe("encodeImages", () => {
     const again = await encodeImages(counted, [b]);
     expect(runs).toEqual(["vision_encoder"]);
     expect(again.data).toEqual(got.subarray(perImage, 2 * perImage));
+  });
+
+  it("keeps features for ENCODER_CACHE_ENTRIES images by default, fewer or none when asked", async () => {
+    expect(pkg.encoderCacheEntries).toBe(ENCODER_CACHE_ENTRIES);
+    const size = pkg.manifest.image.size;
+    const image = (value: number) => new Float32Array(3 * size * size).fill(value);
+    const encoderRuns = async (entries: number, images: Float32Array[]) => {
+      const small = await loadPackage(FIXTURE_PACKAGE_DIR, { encoderCacheEntries: entries });
+      const graphs: GraphName[] = [];
+      const recorded: LoadedPackage = {
+        ...small,
+        run: (graph, feeds) => (graphs.push(graph), small.run(graph, feeds)),
+      };
+      try {
+        for (const pixels of images) await encodeImages(recorded, [pixels]);
+      } finally {
+        await small.dispose();
+      }
+      return graphs.length;
+    };
+    // One entry: b evicts a, so a is encoded again; a cache of two keeps both.
+    expect(await encoderRuns(1, [image(0.1), image(0.2), image(0.1)])).toBe(3);
+    expect(await encoderRuns(2, [image(0.1), image(0.2), image(0.1)])).toBe(2);
+    expect(await encoderRuns(0, [image(0.1), image(0.1)])).toBe(2);
+    await expect(loadPackage(FIXTURE_PACKAGE_DIR, { encoderCacheEntries: -1 })).rejects.toMatchObject({
+      code: "invalid_argument",
+    });
   });
 
   it("rejects images of the wrong size", async () => {

@@ -4,16 +4,17 @@ import { createHash } from "node:crypto";
 import * as ort from "onnxruntime-node";
 import { LruCache } from "../cache/lru-cache.ts";
 import { EngineError } from "../errors.ts";
-import { ENCODER_CACHE_ENTRIES } from "../limits.ts";
 import type { LoadedPackage } from "../package/types.ts";
 
 /** One cache per loaded package, dropped with it; entries are content-addressed so sharing is safe. */
 const caches = new WeakMap<LoadedPackage, LruCache<string, Float32Array>>();
 
-function cacheFor(pkg: LoadedPackage): LruCache<string, Float32Array> {
+/** The package's cache, or undefined when it keeps none (a cold-path benchmark). */
+function cacheFor(pkg: LoadedPackage): LruCache<string, Float32Array> | undefined {
+  if (pkg.encoderCacheEntries === 0) return undefined;
   let cache = caches.get(pkg);
   if (cache === undefined) {
-    cache = new LruCache(ENCODER_CACHE_ENTRIES);
+    cache = new LruCache(pkg.encoderCacheEntries);
     caches.set(pkg, cache);
   }
   return cache;
@@ -43,7 +44,7 @@ export async function encodeImages(pkg: LoadedPackage, images: Float32Array[]): 
   const keys = images.map(hashPixels);
   const found = new Map<string, Float32Array>();
   for (const key of keys) {
-    const cached = cache.get(key);
+    const cached = cache?.get(key);
     if (cached !== undefined) found.set(key, cached);
   }
   const missing = [...new Set(keys.filter((key) => !found.has(key)))];
@@ -61,7 +62,7 @@ export async function encodeImages(pkg: LoadedPackage, images: Float32Array[]): 
     missing.forEach((key, b) => {
       const row = data.slice(b * featureLength, (b + 1) * featureLength);
       found.set(key, row);
-      cache.set(key, row);
+      cache?.set(key, row);
     });
   }
   const result = new Float32Array(images.length * featureLength);

@@ -4,6 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import { EngineError } from "../errors.ts";
+import { ENCODER_CACHE_ENTRIES } from "../limits.ts";
 import { readNpy } from "../tensor/npy.ts";
 import { GRAPH_NAMES, type GraphSpec, type Manifest, ManifestSchema } from "./manifest.ts";
 import { loadPackageTokenizer } from "./package-tokenizer.ts";
@@ -16,6 +17,8 @@ const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json"] as const;
 export interface LoadPackageOptions {
   /** onnxruntime intra-op threads per session (default: onnxruntime's choice). */
   threads?: number;
+  /** Images whose encoder features are kept (default ENCODER_CACHE_ENTRIES; 0 disables the cache). */
+  encoderCacheEntries?: number;
 }
 
 function invalid(message: string, cause?: unknown): EngineError {
@@ -118,6 +121,13 @@ function loadQueries(manifest: Manifest, path: string): ort.Tensor {
 }
 
 export async function loadPackage(dir: string, options: LoadPackageOptions = {}): Promise<LoadedPackage> {
+  const encoderCacheEntries = options.encoderCacheEntries ?? ENCODER_CACHE_ENTRIES;
+  if (!Number.isInteger(encoderCacheEntries) || encoderCacheEntries < 0) {
+    throw new EngineError(
+      "invalid_argument",
+      `encoderCacheEntries must be an integer >= 0, got ${encoderCacheEntries}`,
+    );
+  }
   const root = resolve(dir);
   const manifest = await readManifest(root);
   for (const file of TOKENIZER_FILES) await packageFile(root, file, file);
@@ -147,6 +157,7 @@ export async function loadPackage(dir: string, options: LoadPackageOptions = {})
     queries,
     tokenizer,
     memoryBytes,
+    encoderCacheEntries,
     async dispose() {
       const open = [...sessions.values()];
       sessions.clear();

@@ -22,6 +22,8 @@ export interface LoadedPackage {
   tokenizer: PackageTokenizer;
   /** Sum of weight file sizes. */
   memoryBytes: number;
+  /** Images whose encoder features are kept for reuse; 0 = encode every time. */
+  encoderCacheEntries: number;
   dispose(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineError } from "../errors.ts";
 import { encodePng } from "../image/encode-png.ts";
+import { MAX_ROUTE_TOKENS } from "../limits.ts";
 import { copyPackage, FIXTURE_PACKAGE_DIR } from "../package/fixture-package.test-helper.ts";
 import { loadPackage } from "../package/load-package.ts";
 import type { LoadedPackage } from "../package/types.ts";
@@ -88,6 +89,24 @@ describe("routeConversation", () => {
     const decision = await withPackage(dir, (trained) => routeConversation(trained, withImages));
     expect(decision.source).toBe("model");
     expect(["understand", "generate", "edit"]).toContain(decision.route);
+  });
+
+  it("reads at most MAX_ROUTE_TOKENS tokens of the model's answer", async () => {
+    let decoderCalls = 0;
+    const recorded: LoadedPackage = {
+      ...pkg,
+      run: (graph, feeds) => {
+        if (graph === "decoder") decoderCalls++;
+        return pkg.run(graph, feeds);
+      },
+    };
+    const unstoppable: LoadedPackage = {
+      ...recorded,
+      manifest: { ...pkg.manifest, generation: { ...pkg.manifest.generation, stop_token_ids: [] } },
+    };
+    await routeConversation(unstoppable, draw);
+    // One prefill and a call per further token: the last token read is never fed back.
+    expect(decoderCalls).toBe(MAX_ROUTE_TOKENS);
   });
 
   it("asks a classification question when the manifest says zero_shot", async () => {

@@ -96,6 +96,26 @@ describe("text generation on the tiny package", () => {
     expect(result.text).toBe(chunks.map((c) => c.text).join(""));
   });
 
+  it("prefills the prompt once, then feeds the decoder one new token per step", async () => {
+    const calls: { graph: string; tokens: number | undefined }[] = [];
+    const recorded: LoadedPackage = {
+      ...pkg,
+      run: (graph, feeds) => {
+        const input = graph === "decoder" ? feeds.inputs_embeds : feeds.input_ids;
+        calls.push({ graph, tokens: input?.dims[1] });
+        return pkg.run(graph, feeds);
+      },
+    };
+    const settings = { ...greedy, maxNewTokens: 5, stopTokenIds: [] };
+    const { result } = await collect(generateText(recorded, prompt, settings));
+    const decoder = calls.filter((call) => call.graph === "decoder").map((call) => call.tokens);
+    // The 5th token comes from the 4th step's logits and is never fed back.
+    expect(decoder).toEqual([prompt.ids.length, 1, 1, 1, 1]);
+    const embeds = calls.filter((call) => call.graph === "embed_tokens").map((call) => call.tokens);
+    expect(embeds).toEqual([prompt.ids.length, 1, 1, 1, 1]);
+    expect(result.completionTokens).toBe(5);
+  });
+
   it("stops at the token budget with finish reason length", async () => {
     const { result } = await collect(
       generateText(pkg, prompt, { ...greedy, maxNewTokens: 2, stopTokenIds: [] }),
