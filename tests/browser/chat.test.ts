@@ -5,10 +5,16 @@
 // (The DOM lib above types the functions that page.evaluate runs inside the browser.)
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_NOTE_HIDDEN_KEY } from "../../apps/web/lib/demo-note.ts";
+import { EXAMPLES, SAMPLE_FILE_NAME } from "../../apps/web/lib/examples.ts";
+import { type SceneObject, scenePixels } from "../../apps/web/lib/sample-scene.ts";
+import { IMAGE_SIZE } from "../../apps/web/lib/shapes-world.ts";
 import {
   artifactPath,
   CHROMIUM_PATH,
+  clearArtifacts,
   ensureWebBuild,
   launchChromium,
   MODEL_DIR,
@@ -40,6 +46,20 @@ const SLOW_DRAW_STEPS = "100";
 const SLOW_BYTES_PER_SECOND = 16 * 1024;
 /** One character past the server's MAX_PROMPT_CHARS (16,000). */
 const OVERLONG_PROMPT_CHARS = 16_001;
+/** Requests phrased as the bundled model was trained, so UNILIP_MODEL_DIR=models/shapes runs the same steps. */
+const QUESTION = "what is in this picture?";
+const DRAWING = "draw a red circle and a blue square";
+const EDIT = "make the square green";
+const EDITED_QUESTION = "how many objects are there?";
+const RENAMED = "Shapes session";
+
+/** A Shapes-world PNG as the training renderer draws it (palette colours on grey), encoded by sharp. */
+async function shapesPng(scene: readonly SceneObject[]): Promise<Buffer> {
+  const raw = { width: IMAGE_SIZE, height: IMAGE_SIZE, channels: 4 } as const;
+  return sharp(Buffer.from(scenePixels(scene)), { raw })
+    .png()
+    .toBuffer();
+}
 
 describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_MS }, () => {
   let server: RunningServer;
@@ -82,6 +102,7 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
       );
     }
     ensureWebBuild();
+    clearArtifacts();
     server = await startServer();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -95,8 +116,50 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
   it("opens on the demo banner and example prompts", async () => {
     await page.goto(server.url);
     await page.getByText("Shapes world").waitFor();
-    await page.getByRole("button", { name: /Draw a red circle above a blue square/ }).waitFor();
+    for (const example of EXAMPLES) {
+      await page.getByRole("button", { name: example.text }).and(page.locator(":enabled")).waitFor();
+    }
     await screenshot("empty");
+  });
+
+  it("fills the composer from an example, with the sample image attached", async () => {
+    const example = EXAMPLES.find((e) => e.withSample);
+    if (!example) throw new Error("no example uses the sample image");
+    await page.getByRole("button", { name: example.text }).click();
+    expect(await page.locator("#composer-text").inputValue()).toBe(example.text);
+    await page.locator('.attachment[aria-busy="false"]').waitFor();
+    expect(await page.locator(".attachment img").getAttribute("alt")).toBe(SAMPLE_FILE_NAME);
+    expect(await page.getByRole("radio", { name: "Auto" }).isChecked()).toBe(true);
+    await screenshot("example-picked");
+    await page.getByRole("button", { name: `Remove ${SAMPLE_FILE_NAME}` }).click();
+    await page.locator("#composer-text").fill("");
+  });
+
+  it("attaches images pasted into the composer or dropped on the chat", async () => {
+    const png = (
+      await shapesPng([{ shape: "star", color: "purple", size: "large", row: 1, col: 1 }])
+    ).toString("base64");
+    // Chromium builds real paste and drop events around a DataTransfer holding the file.
+    await page.evaluate((base64) => {
+      const file = () => {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], "star.png", { type: "image/png" }));
+        return transfer;
+      };
+      document
+        .getElementById("composer-text")
+        ?.dispatchEvent(
+          new ClipboardEvent("paste", { clipboardData: file(), bubbles: true, cancelable: true }),
+        );
+      document
+        .querySelector("main.chat")
+        ?.dispatchEvent(new DragEvent("drop", { dataTransfer: file(), bubbles: true, cancelable: true }));
+    }, png);
+    await page.locator('.attachment[aria-busy="false"]').nth(1).waitFor();
+    expect(await page.locator(".attachment").count()).toBe(2);
+    for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Remove star.png" }).first().click();
+    expect(await page.locator(".attachment").count()).toBe(0);
   });
 
   it("keeps Shift+Enter as a newline and takes settings", async () => {
@@ -114,24 +177,12 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
   });
 
   it("uploads an image and streams an answer about it", async () => {
-    // A PNG from the browser's own encoder: a red circle on white, like the Shapes world.
-    const png = await page.evaluate(() => {
-      const canvas = document.createElement("canvas");
-      canvas.width = 64;
-      canvas.height = 64;
-      const ctx = canvas.getContext("2d");
-      if (!ctx) throw new Error("no canvas");
-      ctx.fillStyle = "#fff";
-      ctx.fillRect(0, 0, 64, 64);
-      ctx.fillStyle = "#dc2828";
-      ctx.beginPath();
-      ctx.arc(32, 32, 12, 0, Math.PI * 2);
-      ctx.fill();
-      return canvas.toDataURL("image/png").split(",")[1] ?? "";
-    });
+    // Greedy decoding is deterministic: with this image the random-weight model answers in several tokens
+    // (some images make it stop at once, which the UI reports as an empty answer).
+    const png = await shapesPng([{ shape: "circle", color: "red", size: "large", row: 1, col: 1 }]);
     await page
       .locator('[data-testid="file-input"]')
-      .setInputFiles({ name: "circle.png", mimeType: "image/png", buffer: Buffer.from(png, "base64") });
+      .setInputFiles({ name: "circle.png", mimeType: "image/png", buffer: png });
     await page.locator('.attachment[aria-busy="false"]').waitFor();
     await screenshot("attached");
 
@@ -143,7 +194,7 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
         w.tokenUpdates += 1;
       }).observe(document.body, { subtree: true, characterData: true, childList: true });
     });
-    await send("What shapes are in this image?", "Chat");
+    await send(QUESTION, "Chat");
 
     const reply = await answer(1);
     await page.locator("article.message-user img").first().waitFor();
@@ -165,7 +216,7 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
         if (label && !w.progressLabels.includes(label)) w.progressLabels.push(label);
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
-    await send("Draw a red circle above a blue square", "Draw");
+    await send(DRAWING, "Draw");
 
     const drawing = await answer(2);
     expect(await drawing.locator(".route-badge").innerText()).toBe("generated");
@@ -184,7 +235,7 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
   it("edits the drawn image and shows where the edit came from", async () => {
     await lastAssistant().getByRole("button", { name: "Edit this" }).click();
     await page.locator(".edit-target").waitFor();
-    await page.locator("#composer-text").fill("Make the circle green");
+    await page.locator("#composer-text").fill(EDIT);
     await page.locator("#composer-text").press("Enter");
 
     const edited = await answer(3);
@@ -205,7 +256,7 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
     const dialog = page.getByRole("dialog", { name: "Image history" });
     await dialog.locator(".lineage-step").nth(1).waitFor();
     expect(await dialog.locator(".lineage-step").count()).toBe(2);
-    expect(await dialog.innerText()).toContain("Make the circle green");
+    expect(await dialog.innerText()).toContain(EDIT);
     await screenshot("lineage");
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
@@ -237,7 +288,7 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
       });
     await network(SLOW_BYTES_PER_SECOND);
     await page.locator("#setting-steps").fill(SLOW_DRAW_STEPS);
-    await send("Draw a star", "Draw");
+    await send("draw a star", "Draw");
     await page.locator(".progress-label").waitFor({ timeout: TURN_TIMEOUT_MS });
     await screenshot("drawing");
     const conversationId = new URL(page.url()).searchParams.get("c");
@@ -275,21 +326,55 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
       .waitFor();
     expect(await page.locator("article.message").count()).toBe(messages);
     expect(await page.locator("article.message .image-card").count()).toBe(images);
-    expect(await page.locator(".conversation-open").first().innerText()).toBe(
-      "What shapes are in this image?",
-    );
+    expect(await page.locator(".conversation-open").first().innerText()).toBe(QUESTION);
     await screenshot("reloaded");
+  });
+
+  it("renames the conversation in the sidebar, and the name survives a reload", async () => {
+    await page.getByRole("button", { name: `Rename “${QUESTION}”` }).click();
+    await page.getByRole("textbox", { name: "New title" }).fill(RENAMED);
+    await page.getByRole("textbox", { name: "New title" }).press("Enter");
+    await page.locator(".conversation-open", { hasText: RENAMED }).waitFor();
+    await page.reload();
+    await page.locator(".conversation-open", { hasText: RENAMED }).waitFor();
+    expect(await page.locator("h1").innerText()).toBe(RENAMED);
+  });
+
+  it("edits a sent message into a new branch, switches back, and a reload keeps that", async () => {
+    const messages = await page.locator("article.message").count();
+    const question = page.locator("article.message-user").first();
+    await page.getByRole("radio", { name: "Chat" }).check();
+    await question.getByRole("button", { name: "Edit", exact: true }).click();
+    await question.getByRole("textbox", { name: "Edit your message" }).fill(EDITED_QUESTION);
+    await question.getByRole("button", { name: "Save & submit" }).click();
+    await question.locator(".branch-position", { hasText: "2/2" }).waitFor({ timeout: TURN_TIMEOUT_MS });
+    await answer(1);
+    expect(await question.locator(".user-text").innerText()).toBe(EDITED_QUESTION);
+    // The new branch holds the edited question and its answer only; the image stays attached.
+    expect(await page.locator("article.message").count()).toBe(2);
+    await question.locator("img").first().waitFor();
+    await screenshot("message-edited");
+
+    await question.getByRole("button", { name: "Previous version" }).click();
+    await question.locator(".branch-position", { hasText: "1/2" }).waitFor();
+    expect(await question.locator(".user-text").innerText()).toBe(QUESTION);
+    expect(await page.locator("article.message").count()).toBe(messages);
+
+    // A reload shows the versions the user was reading, not the newest branch.
+    await page.reload();
+    await question.locator(".branch-position", { hasText: "1/2" }).waitFor();
+    expect(await page.locator("article.message").count()).toBe(messages);
   });
 
   it("shows the server's error when an edit is forced with no image", async () => {
     await page.getByRole("button", { name: "+ New chat" }).click();
     await page.getByText("Try an example").waitFor();
-    await send("Make the circle green", "Edit");
+    await send(EDIT, "Edit");
     const alert = errorAlert();
     await alert.waitFor();
     expect((await alert.innerText()).length).toBeGreaterThan("Error:".length);
     // The message stays in the composer so the user can fix it.
-    expect(await page.locator("#composer-text").inputValue()).toBe("Make the circle green");
+    expect(await page.locator("#composer-text").inputValue()).toBe(EDIT);
     await screenshot("error-edit-without-image");
     await page.getByRole("button", { name: "Dismiss error" }).click();
   });
@@ -303,6 +388,17 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
     await page.getByRole("button", { name: "Dismiss error" }).click();
   });
 
+  it("deletes a conversation from the sidebar after asking, for good", async () => {
+    const failed = page.locator(".conversation-open", { hasText: EDIT });
+    await failed.waitFor();
+    await page.getByRole("button", { name: `Delete “${EDIT}”` }).click();
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await failed.waitFor({ state: "detached" });
+    await page.reload();
+    await page.locator(".conversation-open", { hasText: RENAMED }).waitFor();
+    expect(await failed.count()).toBe(0);
+  });
+
   it("fits a 375 px phone screen, with the sidebar as a drawer", async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     await page.goto(server.url);
@@ -310,10 +406,19 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await screenshot("phone");
     await page.getByRole("button", { name: "Show conversations" }).click();
-    await page.locator(".conversation-open", { hasText: "What shapes are in this image?" }).click();
+    await page.locator(".conversation-open", { hasText: RENAMED }).click();
     await page.locator(".sidebar").waitFor({ state: "hidden" });
     await page.locator("article.message").first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await screenshot("phone-conversation");
+  });
+
+  it("keeps the demo note hidden once the user hides it", async () => {
+    await page.getByRole("button", { name: "Hide this note" }).click();
+    expect(await page.evaluate((key) => localStorage.getItem(key), DEMO_NOTE_HIDDEN_KEY)).toBe("1");
+    await page.reload();
+    await page.locator("article.message").first().waitFor();
+    expect(await page.getByRole("complementary", { name: "About the demo model" }).count()).toBe(0);
+    await screenshot("phone-note-hidden");
   });
 });

@@ -13,6 +13,15 @@ export interface Fetcher {
   fetch(request: Request): Response | Promise<Response>;
 }
 
+/** While closing, how often connections that have become idle are closed. */
+export const IDLE_SWEEP_MS = 20;
+
+function closeIdle(server: object): void {
+  if ("closeIdleConnections" in server && typeof server.closeIdleConnections === "function") {
+    server.closeIdleConnections();
+  }
+}
+
 export function listen(app: Fetcher, options: { port: number; host: string }): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = serve(
@@ -24,8 +33,15 @@ export function listen(app: Fetcher, options: { port: number; host: string }): P
           port: info.port,
           close: () =>
             new Promise<void>((done, fail) => {
-              server.close((error) => (error ? fail(error) : done()));
-              if ("closeIdleConnections" in server) server.closeIdleConnections();
+              // A keep-alive connection whose response ends after close() would otherwise hold the server
+              // open until its keep-alive timeout; idle ones are closed as they appear.
+              const sweep = setInterval(() => closeIdle(server), IDLE_SWEEP_MS);
+              server.close((error) => {
+                clearInterval(sweep);
+                if (error) fail(error);
+                else done();
+              });
+              closeIdle(server);
             }),
         });
       },

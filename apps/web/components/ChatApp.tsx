@@ -4,13 +4,16 @@ import { useChat } from "../hooks/useChat.ts";
 import { useConversations } from "../hooks/useConversations.ts";
 import { useDraft } from "../hooks/useDraft.ts";
 import type { ImageMeta, Message, RouteChoice } from "../lib/api-types.ts";
+import { rememberSelection } from "../lib/branch-memory.ts";
+import { browserStorage } from "../lib/browser-storage.ts";
 import { conversationIdFromSearch, searchForConversation } from "../lib/conversation-url.ts";
 import { type ApiError, isAbortError, toApiError } from "../lib/errors.ts";
+import type { Example } from "../lib/examples.ts";
 import { emptySettingsForm, parseSettings, type SettingName } from "../lib/settings.ts";
 import { Composer, imageFiles } from "./Composer.tsx";
 import { DemoBanner } from "./DemoBanner.tsx";
 import { ErrorBanner } from "./ErrorBanner.tsx";
-import { type Example, ExamplePrompts } from "./ExamplePrompts.tsx";
+import { ExamplePrompts } from "./ExamplePrompts.tsx";
 import { LineageView } from "./LineageView.tsx";
 import type { MessageActions } from "./Message.tsx";
 import { MessageList } from "./MessageList.tsx";
@@ -141,6 +144,7 @@ export function ChatApp() {
         onRename={conversations.rename}
         onDelete={async (id) => {
           const deleted = await conversations.remove(id);
+          if (deleted) rememberSelection(browserStorage(), id, {});
           if (deleted && id === conversationId) selectConversation(null);
           return deleted;
         }}

@@ -1,20 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
-import { renderSampleImage } from "../lib/sample-scene.ts";
-
-export interface Example {
-  text: string;
-  /** Attach the sample Shapes-world image with the prompt. */
-  withSample: boolean;
-}
-
-export const EXAMPLES: readonly Example[] = [
-  { text: "What shapes are in this image?", withSample: true },
-  { text: "Draw a red circle above a blue square", withSample: false },
-  { text: "Make the circle green", withSample: true },
-];
-
-export const SAMPLE_FILE_NAME = "shapes-sample.png";
+import { EXAMPLES, type Example, SAMPLE_FILE_NAME } from "../lib/examples.ts";
+import { describeScene, renderSampleImage, SAMPLE_SCENE } from "../lib/sample-scene.ts";
 
 /** Starting points for an empty conversation; picking one fills the composer. */
 export function ExamplePrompts({
@@ -58,12 +45,7 @@ export function ExamplePrompts({
               onClick={() => onPick(example, example.withSample ? (sample?.file ?? null) : null)}
             >
               {example.withSample && sample ? (
-                <img
-                  src={sample.url}
-                  alt="Sample: a red circle above a blue square, a yellow triangle"
-                  width={48}
-                  height={48}
-                />
+                <img src={sample.url} alt={`Sample: ${describeScene(SAMPLE_SCENE)}`} width={48} height={48} />
               ) : null}
               <span>{example.text}</span>
             </button>

@@ -1,11 +1,12 @@
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import type { Message as MessageData } from "../lib/api-types.ts";
 import { ApiError } from "../lib/errors.ts";
 import { imageMeta, message } from "../lib/test-fixtures.ts";
 import { ErrorBanner } from "./ErrorBanner.tsx";
 import { GenerationProgress } from "./GenerationProgress.tsx";
 import { ImageCard } from "./ImageCard.tsx";
-import { Message, type MessageActions } from "./Message.tsx";
+import { isEmptyAnswer, Message, type MessageActions } from "./Message.tsx";
 
 const actions: MessageActions = {
   onSwitch: () => undefined,
@@ -24,6 +25,20 @@ const edited = imageMeta({
   settings: { seed: 42, steps: 20, guidance: 4.5, sampler: "dpm-solver++2m" },
 });
 
+/** A finished message as the list renders it, with no turn running. */
+function renderMessage(shown: MessageData, siblingIds = [shown.id], index = 0): string {
+  return renderToString(
+    <Message
+      entry={{ message: shown, siblingIds, index }}
+      images={{}}
+      progress={null}
+      busy={false}
+      editTargetId={null}
+      actions={actions}
+    />,
+  );
+}
+
 describe("Message", () => {
   it("renders an answer as markdown with its route badge and branch position", () => {
     const answer = message({
@@ -32,16 +47,7 @@ describe("Message", () => {
       route: "understand",
       content: [{ type: "text", text: "There is **one** circle." }],
     });
-    const html = renderToString(
-      <Message
-        entry={{ message: answer, siblingIds: ["a0", "a1", "a2"], index: 1 }}
-        images={{}}
-        progress={null}
-        busy={false}
-        editTargetId={null}
-        actions={actions}
-      />,
-    );
+    const html = renderMessage(answer, ["a0", "a1", "a2"], 1);
     expect(html).toContain("<strong>one</strong>");
     expect(html).toContain("answered");
     expect(html).toMatch(/2<!-- -->\/<!-- -->3/);
@@ -50,33 +56,26 @@ describe("Message", () => {
 
   it("shows user text as typed, not as markdown", () => {
     const question = message({ id: "u1", content: [{ type: "text", text: "**bold?**" }] });
-    const html = renderToString(
-      <Message
-        entry={{ message: question, siblingIds: ["u1"], index: 0 }}
-        images={{}}
-        progress={null}
-        busy={false}
-        editTargetId={null}
-        actions={actions}
-      />,
-    );
+    const html = renderMessage(question);
     expect(html).toContain("**bold?**");
     expect(html).not.toContain("branch-switcher");
     expect(html).toContain(">Edit<");
   });
 
+  it("says so when a finished answer is empty, instead of showing nothing", () => {
+    const render = (text: string) =>
+      renderMessage(
+        message({ id: "a1", role: "assistant", route: "understand", content: [{ type: "text", text }] }),
+      );
+    expect(render(" \n")).toContain("The model gave an empty answer");
+    expect(render("a circle")).not.toContain("empty answer");
+    expect(isEmptyAnswer({ content: [] })).toBe(true);
+    expect(isEmptyAnswer({ content: [{ type: "image", image_id: "g1" }] })).toBe(false);
+  });
+
   it("shows a failed answer's error and no actions while pending", () => {
     const failed = message({ id: "a1", role: "assistant", status: "error", error: "No image to edit" });
-    const html = renderToString(
-      <Message
-        entry={{ message: failed, siblingIds: ["a1"], index: 0 }}
-        images={{}}
-        progress={null}
-        busy={false}
-        editTargetId={null}
-        actions={actions}
-      />,
-    );
+    const html = renderMessage(failed);
     expect(html).toContain("Failed: No image to edit");
     const pending = renderToString(
       <Message

@@ -19,6 +19,11 @@ export interface MessageActions {
   onShowLineage(image: ImageMeta): void;
 }
 
+/** A finished answer with nothing to show: a small model can stop at once, which would look like a bug. */
+export function isEmptyAnswer(message: Pick<MessageData, "content">): boolean {
+  return message.content.every((part) => part.type === "text" && part.text.trim() === "");
+}
+
 /** One message of the shown path, with its images, status and the actions that make branches. */
 export function Message({
   entry,
@@ -109,6 +114,9 @@ export function Message({
             </p>
           ) : null}
           {message.status === "cancelled" ? <p className="message-note">Stopped.</p> : null}
+          {!isUser && message.status === "complete" && isEmptyAnswer(message) ? (
+            <p className="message-note">The model gave an empty answer; try Regenerate or rephrase.</p>
+          ) : null}
           {message.status === "error" ? (
             <p className="message-note message-error">{`Failed: ${message.error ?? "unknown error"}`}</p>
           ) : null}

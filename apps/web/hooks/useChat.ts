@@ -1,9 +1,11 @@
 "use client";
 // The open conversation: loads it, runs turns (send, edit, regenerate) and stops them.
-import { useCallback, useMemo, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { cancelTurn, createConversation, getConversation, regenerate, sendMessage } from "../lib/api.ts";
 import type { Conversation, ImageMeta, Message, RouteChoice, TurnSettings } from "../lib/api-types.ts";
+import { recallSelection, rememberSelection } from "../lib/branch-memory.ts";
 import { leafId, type PathEntry, selectPath, switchSibling } from "../lib/branches.ts";
+import { browserStorage } from "../lib/browser-storage.ts";
 import { type ChatState, chatReducer, emptyChatState } from "../lib/chat-state.ts";
 import { titleFromPrompt } from "../lib/conversation-title.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -45,6 +47,14 @@ export function useChat({ report, onCreated, onTurnEnded }: Callbacks): ChatApi 
 
   const path = useMemo(() => selectPath(state.messages, state.selection), [state.messages, state.selection]);
 
+  // A switched branch or a new message changes the selection; an empty one is only the gap between
+  // opening a conversation and its load, so it must not overwrite what was remembered.
+  useEffect(() => {
+    if (conversationId !== null && Object.keys(state.selection).length > 0) {
+      rememberSelection(browserStorage(), conversationId, state.selection);
+    }
+  }, [conversationId, state.selection]);
+
   /** Reloads the open conversation in place, e.g. to learn how a stopped turn was stored. */
   const resync = useCallback(
     (id: string, ticket: number) => {
@@ -80,7 +90,8 @@ export function useChat({ report, onCreated, onTurnEnded }: Callbacks): ChatApi 
       setLoading(true);
       getConversation(id)
         .then((detail) => {
-          if (ticket === loadTicket.current) dispatch({ type: "loaded", detail });
+          if (ticket !== loadTicket.current) return;
+          dispatch({ type: "loaded", detail, selection: recallSelection(browserStorage(), id) });
         })
         .catch((error: unknown) => {
           if (ticket !== loadTicket.current) return;

@@ -132,6 +132,30 @@ describe("chatReducer", () => {
     expect(completed.images.img9).toEqual(image);
   });
 
+  it("loads a conversation on the branches the user was last reading", () => {
+    const older = message({
+      id: "a1",
+      parent_id: "u1",
+      role: "assistant",
+      created_at: "2025-01-01T00:00:01.000Z",
+    });
+    const newer = message({
+      id: "a2",
+      parent_id: "u1",
+      role: "assistant",
+      created_at: "2025-01-01T00:00:02.000Z",
+    });
+    const detail = {
+      conversation: { id: "c1", title: "t", created_at: "", updated_at: "" },
+      messages: [user, older, newer],
+      images: [],
+    };
+    const fresh = chatReducer(emptyChatState, { type: "loaded", detail });
+    expect(selectPath(fresh.messages, fresh.selection).at(-1)?.message.id).toBe("a2");
+    const recalled = chatReducer(emptyChatState, { type: "loaded", detail, selection: { u1: "a1" } });
+    expect(selectPath(recalled.messages, recalled.selection).at(-1)?.message.id).toBe("a1");
+  });
+
   it("shows a regenerated answer instead of the one it replaces", () => {
     const first = message({ id: "a1", parent_id: "u1", role: "assistant" });
     const loaded = chatReducer(emptyChatState, {

@@ -26,7 +26,8 @@ export interface ChatState {
 }
 
 export type ChatAction =
-  | { type: "loaded"; detail: ConversationDetail }
+  /** `selection`: the branches the user was reading when the conversation was last open. */
+  | { type: "loaded"; detail: ConversationDetail; selection?: Selection }
   /** A fresh copy of the open conversation from the server; the user's branch choices stay. */
   | { type: "synced"; detail: ConversationDetail }
   | { type: "cleared" }
@@ -141,7 +142,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return {
         messages: action.detail.messages,
         images: withImages({}, action.detail.images),
-        selection: {},
+        selection: action.selection ?? {},
         turn: null,
       };
     case "synced":

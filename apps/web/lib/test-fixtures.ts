@@ -28,3 +28,13 @@ export function imageMeta(overrides: Partial<ImageMeta> & Pick<ImageMeta, "id">)
     ...overrides,
   };
 }
+
+/** The Storage methods the app uses, over a Map (Node has no localStorage). */
+export function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+  };
+}

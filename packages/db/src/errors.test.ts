@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { DbError, toDbError } from "./errors.ts";
 import { apiKeys } from "./schema/api-keys.ts";
@@ -25,6 +26,18 @@ describeOnTargets("driver errors", (_store, database) => {
       .values({ ...row("key_bad"), keyHash: "not-hex" })
       .catch((e: unknown) => e);
     expect(toDbError(raw)).toMatchObject({ code: "invalid", message: "a value is out of range" });
+  });
+
+  it("turns a NUL character that slipped past validation into invalid, in text and in jsonb", async () => {
+    const text = await database()
+      .orm.insert(apiKeys)
+      .values({ ...row("key_nul"), name: "a\u0000b" })
+      .catch((e: unknown) => e);
+    expect(toDbError(text)).toMatchObject({ code: "invalid", cause: text });
+    const json = await database()
+      .orm.execute(sql`select ${JSON.stringify({ text: "a\u0000b" })}::jsonb`)
+      .catch((e: unknown) => e);
+    expect(toDbError(json)).toMatchObject({ code: "invalid", cause: json });
   });
 });
 

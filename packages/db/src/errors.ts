@@ -24,6 +24,9 @@ const SQLSTATE_CODES: Record<string, { code: DbErrorCode; message: string }> = {
   "23502": { code: "invalid", message: "a required value is missing" },
   "22001": { code: "invalid", message: "a value is too long" },
   "22P02": { code: "invalid", message: "a value has the wrong format" },
+  // U+0000 in text (22021) or in jsonb (22P05): input validation refuses it first; this is the backstop.
+  "22021": { code: "invalid", message: "a value holds a character the database cannot store" },
+  "22P05": { code: "invalid", message: "a value holds a character the database cannot store" },
 };
 
 const CONNECTION_CODES = new Set([

@@ -2,6 +2,7 @@ export { createDb, type Database, type DbOptions } from "./client.ts";
 export { dbOptionsFromEnv, defaultDataDir } from "./data-dir.ts";
 export { DbError, type DbErrorCode } from "./errors.ts";
 export { LOCAL_OWNER } from "./ids.ts";
+export { storableTextSchema } from "./input.ts";
 export * from "./limits.ts";
 export type { ApiKeyInfo } from "./queries/api-keys.ts";
 export { IMAGE_MIME, type NewBatchImage, type NewImage } from "./queries/images.ts";

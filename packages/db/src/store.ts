@@ -16,7 +16,14 @@ import {
   insertImages,
   listImages,
 } from "./queries/images.ts";
-import { getMessage, insertMessage, listMessages, setMessageStatus } from "./queries/messages.ts";
+import {
+  failPendingMessages,
+  getMessage,
+  insertExchange,
+  insertMessage,
+  listMessages,
+  setMessageStatus,
+} from "./queries/messages.ts";
 import { completeTurn } from "./queries/turns.ts";
 
 const queries = {
@@ -30,9 +37,11 @@ const queries = {
   renameConversation,
   deleteConversation,
   insertMessage,
+  insertExchange,
   getMessage,
   listMessages,
   setMessageStatus,
+  failPendingMessages,
   insertImage,
   insertImages,
   getImage,

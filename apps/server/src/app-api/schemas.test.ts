@@ -12,6 +12,9 @@ describe("App API schemas", () => {
     expect(() => parseWith(createConversationSchema, { title: "x".repeat(MAX_TITLE_CHARS + 1) })).toThrow(
       expect.objectContaining({ param: "title" }),
     );
+    expect(() => parseWith(createConversationSchema, { title: "a\u0000b" })).toThrow(
+      expect.objectContaining({ param: "title" }),
+    );
   });
 
   it("bounds a message's parts, text and images", () => {
@@ -20,6 +23,7 @@ describe("App API schemas", () => {
       message([]),
       message(Array(MAX_PARTS + 1).fill(text("a"))),
       message([text("x".repeat(MAX_PROMPT_CHARS + 1))]),
+      message([text("a\u0000b")]),
       message(Array(MAX_IMAGES_PER_REQUEST + 1).fill({ type: "image", image_id: "img_1" })),
       { ...message([text("hi")]), route: "paint" },
       { ...message([text("hi")]), settings: { steps: 0 } },

@@ -1,5 +1,5 @@
 // App API request bodies (docs/app-api.md), validated at the edge.
-import { partSchema } from "@unilip/db";
+import { partSchema, storableTextSchema } from "@unilip/db";
 import { z } from "zod";
 import { MAX_IMAGES_PER_REQUEST, MAX_PARTS, MAX_PROMPT_CHARS, MAX_TITLE_CHARS } from "../limits.ts";
 import {
@@ -12,7 +12,7 @@ import {
   temperatureSchema,
 } from "../schemas/common.ts";
 
-const titleSchema = z.string().trim().min(1).max(MAX_TITLE_CHARS);
+const titleSchema = storableTextSchema.trim().min(1).max(MAX_TITLE_CHARS);
 
 export const createConversationSchema = z.object({ title: titleSchema.optional() });
 export const renameConversationSchema = z.object({ title: titleSchema });

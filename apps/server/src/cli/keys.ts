@@ -1,13 +1,12 @@
 // Entry point of `npm run keys`: opens the database the server would use and runs one key command.
-import { createDb, createStore, DbError, defaultDataDir } from "@unilip/db";
+import { createStore, DbError } from "@unilip/db";
 import { ConfigError, loadConfig } from "../config.ts";
+import { openDb } from "../open-db.ts";
 import { runKeysCommand } from "./keys-command.ts";
 
 async function main(): Promise<number> {
   const config = loadConfig();
-  const db = await createDb(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir ?? defaultDataDir() },
-  );
+  const db = await openDb(config);
   try {
     return await runKeysCommand(process.argv.slice(2), createStore(db), {
       out: (line) => console.log(line),

@@ -1,7 +1,8 @@
-// What the end-to-end tests share: the real engine on the tiny random-weight package, a real in-memory
-// PGlite database with its migrations, the app built around them, and row counts to prove that refused
-// requests change nothing.
-import { createDb, createStore, type Database, type Store } from "@unilip/db";
+// What the end-to-end tests share: the real engine on the tiny random-weight package, a real database with
+// its migrations (in-memory PGlite, or a fresh Postgres database when DATABASE_URL is set: `npm run
+// test:pg`), the app built around them, and row counts to prove that refused requests change nothing.
+import { createStore, type Database, type Store } from "@unilip/db";
+import { openTestDatabase } from "@unilip/db/testing";
 import { loadEngine, TINY_RANDOM_MODEL_DIR, type UniLIPEngine } from "@unilip/engine";
 import { createApp } from "../app.ts";
 import { type AppConfig, defaultAppConfig } from "../config.ts";
@@ -24,7 +25,7 @@ export interface Harness {
 }
 
 export async function startHarness(config: Partial<AppConfig> = {}): Promise<Harness> {
-  const [engine, db] = await Promise.all([loadEngine(TINY_RANDOM_MODEL_DIR), createDb()]);
+  const [engine, db] = await Promise.all([loadEngine(TINY_RANDOM_MODEL_DIR), openTestDatabase()]);
   const logged: string[] = [];
   const log: Logger = {
     error: (message, details) => logged.push(`${message} ${JSON.stringify(details)}`),

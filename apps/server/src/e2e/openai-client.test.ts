@@ -95,6 +95,7 @@ describe("chat completions", () => {
     const finish = chunks.find((chunk) => chunk.choices[0]?.finish_reason);
     expect(["stop", "length"]).toContain(finish?.choices[0]?.finish_reason);
     const last = chunks.at(-1);
+    expect(chunks.slice(0, -1).every((chunk) => chunk.usage === null)).toBe(true);
     expect(last?.choices).toEqual([]);
     expect(last?.usage?.completion_tokens).toBeGreaterThan(0);
   });

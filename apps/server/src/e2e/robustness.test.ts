@@ -161,6 +161,26 @@ describe("hostile input", () => {
         "not_found",
       ],
       ["unknown route", post("/v1/nothing", {}), 404, "unknown_route"],
+      // Postgres cannot store U+0000; it must be refused up front, before the model runs, and never be a 500.
+      ["NUL in a title", post("/api/conversations", jsonPost({ title: "a\u0000b" })), 400, "invalid_value"],
+      [
+        "NUL in a stored prompt",
+        post("/v1/images/generations", jsonPost({ prompt: "a\u0000b", response_format: "url" })),
+        400,
+        "invalid_value",
+      ],
+      [
+        "control characters in an image id",
+        post("/v1/images/%00%01", { method: "GET" }),
+        400,
+        "invalid_value",
+      ],
+      [
+        "control characters in a conversation id",
+        post("/api/conversations/%00", { method: "GET" }),
+        400,
+        null,
+      ],
     ];
     for (const [name, response, status, code] of cases) {
       const res = await response;

@@ -12,6 +12,7 @@ describe("imageGenerationRequestSchema", () => {
     const bad = [
       { prompt: "" },
       { prompt: "x".repeat(MAX_PROMPT_CHARS + 1) },
+      { prompt: "a\u0000b" },
       { prompt: "a", n: 2 },
       { prompt: "a", steps: MAX_STEPS + 1 },
       { prompt: "a", response_format: "jpeg" },

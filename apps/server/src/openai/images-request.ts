@@ -1,5 +1,6 @@
 // The OpenAI Images API requests this server honours. `size` exists for compatibility: the model draws
 // at one size, so anything else is refused rather than silently resized.
+import { storableTextSchema } from "@unilip/db";
 import { z } from "zod";
 import { MAX_N, MAX_PROMPT_CHARS } from "../limits.ts";
 import { imageSettingsSchema } from "../schemas/common.ts";
@@ -10,7 +11,8 @@ const nSchema = z
   .max(MAX_N, { error: `n must be ${MAX_N}: this server returns one image per request.` });
 
 export const imageRequestFields = {
-  prompt: z.string().trim().min(1).max(MAX_PROMPT_CHARS),
+  // The prompt is stored as the image's instruction when the answer is a URL.
+  prompt: storableTextSchema.trim().min(1).max(MAX_PROMPT_CHARS),
   model: z.string().min(1).optional(),
   size: z.string().optional(),
   response_format: z.enum(["b64_json", "url"]).default("b64_json"),

@@ -6,6 +6,7 @@ import { toApiError } from "../on-error.ts";
 import { toEngineMessages } from "../openai/chat-messages.ts";
 import { chatCompletionRequestSchema } from "../openai/chat-request.ts";
 import {
+  type ChatCompletionChunk,
   chatChunk,
   chatCompletion,
   finishReasonOf,
@@ -58,8 +59,11 @@ export function chatCompletionsRoutes(deps: AppDeps) {
       return c.json(chatCompletion(meta, result));
     }
 
+    // With include_usage, OpenAI sends `usage: null` on every chunk but the last one, which carries it.
+    const includeUsage = body.stream_options?.include_usage === true;
     return streamSSE(c, async (stream) => {
-      const send = (data: unknown) => stream.writeSSE({ data: JSON.stringify(data) });
+      const write = (data: unknown) => stream.writeSSE({ data: JSON.stringify(data) });
+      const send = (chunk: ChatCompletionChunk) => write(includeUsage ? { usage: null, ...chunk } : chunk);
       await send(chatChunk(meta, { role: "assistant", content: "" }));
       for await (const event of turn.events) {
         if (event.type === "route") await send(chatChunk(meta, {}, { unilip_route: event.route }));
@@ -77,12 +81,12 @@ export function chatCompletionsRoutes(deps: AppDeps) {
             ? [{ type: "image_url" as const, image_url: { url: pngDataUrl(result.image.png) } }]
             : undefined;
         await send(chatChunk(meta, images ? { images } : {}, { finishReason: finishReasonOf(result) }));
-        if (body.stream_options?.include_usage) await send(usageChunk(meta, result));
+        if (includeUsage) await send(usageChunk(meta, result));
       } catch (error) {
         // Headers are gone; the error travels as a data event, which the official clients raise.
         const apiError = toApiError(error);
         if (apiError.status >= 500 && !signal.aborted) deps.log.error("chat stream failed", error);
-        await send(apiError.toBody());
+        await write(apiError.toBody());
       }
       await stream.writeSSE({ data: "[DONE]" });
     });

@@ -74,23 +74,9 @@ export function turnRoutes(deps: AppDeps, store: Store, running: RunningTurns) {
         editImageId: body.edit_image_id,
         settings: body.settings ?? {},
       };
-      return answer(c, conversationId, request, async () => {
-        const user = await store.insertMessage({
-          ownerId,
-          conversationId,
-          parentId: body.parent_id,
-          role: "user",
-          content: body.content,
-        });
-        const assistant = await store.insertMessage({
-          ownerId,
-          conversationId,
-          parentId: user.id,
-          role: "assistant",
-          content: [],
-        });
-        return { user, assistant };
-      });
+      return answer(c, conversationId, request, () =>
+        store.insertExchange({ ownerId, conversationId, parentId: body.parent_id, content: body.content }),
+      );
     })
     .post("/messages/:id/regenerate", jsonBody(regenerateSchema), async (c) => {
       const body = c.req.valid("json");

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Orm } from "../client.ts";
 import { found } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { idSchema, parseInput } from "../input.ts";
+import { idSchema, parseInput, storableTextSchema } from "../input.ts";
 import { API_KEY_DISPLAY_PREFIX_LENGTH, API_KEY_RANDOM_BYTES, MAX_API_KEY_NAME_LENGTH } from "../limits.ts";
 import { type ApiKeyRow, apiKeys } from "../schema/api-keys.ts";
 import { sha256Hex } from "../sha256.ts";
@@ -20,7 +20,7 @@ export type ApiKeyInfo = Omit<ApiKeyRow, "keyHash">;
 const { keyHash: _hash, ...infoColumns } = getTableColumns(apiKeys);
 
 const createSchema = createInsertSchema(apiKeys, {
-  name: (name) => name.trim().min(1).max(MAX_API_KEY_NAME_LENGTH),
+  name: () => storableTextSchema.trim().min(1).max(MAX_API_KEY_NAME_LENGTH),
 }).pick({ name: true });
 
 /** Creates a key. The plaintext `key` is in this answer only; the database keeps its SHA-256. */

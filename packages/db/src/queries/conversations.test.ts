@@ -102,4 +102,15 @@ describeOnTargets("conversations", (store) => {
     });
     await expect(store().listConversations({ ownerId, limit: 0 })).rejects.toMatchObject({ code: "invalid" });
   });
+
+  it("refuses text the database cannot hold and ids that cannot name a row, as invalid", async () => {
+    const ownerId = owner();
+    await expect(store().createConversation({ ownerId, title: "a\u0000b" })).rejects.toMatchObject({
+      code: "invalid",
+      message: expect.stringContaining("NUL"),
+    });
+    for (const id of ["\u0000", "conv 1", "conv_1;--"]) {
+      await expect(store().getConversation({ ownerId, id })).rejects.toMatchObject({ code: "invalid" });
+    }
+  });
 });

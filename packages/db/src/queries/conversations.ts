@@ -4,11 +4,11 @@ import { z } from "zod";
 import type { Orm } from "../client.ts";
 import { found } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { idSchema, parseInput } from "../input.ts";
+import { idSchema, parseInput, storableTextSchema } from "../input.ts";
 import { DEFAULT_CONVERSATION_TITLE, MAX_CONVERSATIONS_LISTED, MAX_TITLE_LENGTH } from "../limits.ts";
 import { type Conversation, conversations } from "../schema/conversations.ts";
 
-const titleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH);
+const titleSchema = storableTextSchema.trim().min(1).max(MAX_TITLE_LENGTH);
 const ownedSchema = z.object({ ownerId: idSchema, id: idSchema });
 
 const createSchema = createInsertSchema(conversations, { ownerId: idSchema, title: titleSchema })

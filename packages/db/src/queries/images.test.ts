@@ -146,6 +146,7 @@ describeOnTargets("images", (store, database) => {
         { bytes: solidPng(1, 1), source: "upload", instruction: "x".repeat(MAX_INSTRUCTION_LENGTH + 1) },
         "instruction",
       ],
+      [{ bytes: solidPng(1, 1), source: "upload", instruction: "a\u0000b" }, "NUL"],
       [{ bytes: solidPng(1, 1), source: "upload", settings: { ...settings, steps: 0 } }, "settings.steps"],
     ];
     for (const [image, message] of cases) {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Orm } from "../client.ts";
 import { DbError, found } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { idSchema, parseInput } from "../input.ts";
+import { idSchema, parseInput, storableTextSchema } from "../input.ts";
 import {
   MAX_IMAGE_BYTES,
   MAX_IMAGE_SIDE,
@@ -29,7 +29,7 @@ const imageFields = {
     }),
   source: z.enum(IMAGE_SOURCES),
   parentImageId: idSchema.nullish(),
-  instruction: z.string().max(MAX_INSTRUCTION_LENGTH).nullish(),
+  instruction: storableTextSchema.max(MAX_INSTRUCTION_LENGTH).nullish(),
   settings: imageSettingsSchema.nullish(),
 };
 

@@ -50,6 +50,19 @@ describeOnTargets("messages", (store, database) => {
     expect(stored).toEqual({ kind: "array", text: "draw a circle" });
   });
 
+  it("stores a question and its pending answer together, or neither", async () => {
+    const at = await conversation();
+    const { user, assistant } = await store().insertExchange({ ...at, parentId: null, content: text("q") });
+    expect(user).toMatchObject({ role: "user", status: "complete", parentId: null });
+    expect(assistant).toMatchObject({ role: "assistant", status: "pending", parentId: user.id, content: [] });
+    const elsewhere = await conversation();
+    await expect(
+      store().insertExchange({ ...elsewhere, parentId: user.id, content: text("q") }),
+    ).rejects.toMatchObject({ code: "invalid" });
+    expect(await store().listMessages(elsewhere)).toEqual([]);
+    expect((await store().listMessages(at)).map((m) => m.id)).toEqual([user.id, assistant.id]);
+  });
+
   it("refuses a parent from another conversation and a conversation of another owner", async () => {
     const mine = await conversation();
     const other = await conversation();
@@ -165,11 +178,58 @@ describeOnTargets("messages", (store, database) => {
     });
   });
 
+  it("fails every owner's pending answers at once, and a late finish of one is a conflict", async () => {
+    const mine = await conversation();
+    const theirs = await conversation();
+    const q = await store().insertMessage({ ...mine, parentId: null, role: "user", content: text("q") });
+    const pending = await store().insertMessage({ ...mine, parentId: q.id, role: "assistant", content: [] });
+    const other = await store().insertMessage({ ...theirs, parentId: null, role: "assistant", content: [] });
+    const done = await store().insertMessage({ ...mine, parentId: q.id, role: "assistant", content: [] });
+    await store().setMessageStatus({ ownerId: mine.ownerId, id: done.id, status: "cancelled" });
+
+    // Earlier tests of this file left answers pending too; every one of them is counted and failed.
+    const pendingCount = async () =>
+      (await database().orm.select({ id: messages.id }).from(messages).where(eq(messages.status, "pending")))
+        .length;
+    const before = await pendingCount();
+    expect(before).toBeGreaterThanOrEqual(2);
+    expect(await store().failPendingMessages({ error: "the server stopped" })).toBe(before);
+    expect(await pendingCount()).toBe(0);
+    for (const [at, id] of [
+      [mine, pending.id],
+      [theirs, other.id],
+    ] as const) {
+      expect(await store().getMessage({ ownerId: at.ownerId, id })).toMatchObject({
+        status: "error",
+        error: "the server stopped",
+      });
+    }
+    expect(await store().getMessage({ ownerId: mine.ownerId, id: q.id })).toMatchObject({
+      status: "complete",
+    });
+    expect(await store().getMessage({ ownerId: mine.ownerId, id: done.id })).toMatchObject({
+      status: "cancelled",
+      error: null,
+    });
+    await expect(
+      store().completeTurn({
+        ownerId: mine.ownerId,
+        messageId: pending.id,
+        content: [],
+        route: null,
+        status: "complete",
+      }),
+    ).rejects.toMatchObject({ code: "conflict" });
+    expect(await store().failPendingMessages({ error: "again" })).toBe(0);
+    await expect(store().failPendingMessages({ error: "" })).rejects.toMatchObject({ code: "invalid" });
+  });
+
   it("enforces the content and error limits", async () => {
     const at = await conversation();
     const tooMany = Array.from({ length: MAX_PARTS_PER_MESSAGE + 1 }, () => text("x")[0] as Part);
     const tooLong = text("x".repeat(MAX_TEXT_PART_LENGTH + 1));
-    for (const content of [tooMany, tooLong, [{ type: "video", url: "x" }] as unknown as Part[]]) {
+    const nul = text("a\u0000b");
+    for (const content of [tooMany, tooLong, nul, [{ type: "video", url: "x" }] as unknown as Part[]]) {
       await expect(
         store().insertMessage({ ...at, parentId: null, role: "user", content }),
       ).rejects.toMatchObject({

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Orm } from "../client.ts";
 import { DbError, found } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { idSchema, parseInput } from "../input.ts";
+import { idSchema, parseInput, storableTextSchema } from "../input.ts";
 import { MAX_ERROR_LENGTH } from "../limits.ts";
 import { conversations } from "../schema/conversations.ts";
 import { contentSchema, type Part } from "../schema/json-shapes.ts";
@@ -35,7 +35,8 @@ const insertSchema = createInsertSchema(messages, {
 
 /** The finished states; a message leaves `pending` once and never returns. */
 export const finalStatusSchema = z.enum(MESSAGE_STATUSES).exclude(["pending"]);
-export const messageErrorSchema = z.string().min(1).max(MAX_ERROR_LENGTH).nullish();
+const errorTextSchema = storableTextSchema.min(1).max(MAX_ERROR_LENGTH);
+export const messageErrorSchema = errorTextSchema.nullish();
 
 /**
  * Adds a message under `parentId` (null for the first question). A parent that already has children makes
@@ -83,6 +84,28 @@ export async function insertMessage(
     await adoptImages(tx, input.ownerId, message, input.content);
     await touchConversation(tx, input.conversationId);
     return message;
+  });
+}
+
+/**
+ * A question and its pending answer, in one transaction: a turn never starts from a question stored
+ * without the answer it waits for.
+ */
+export async function insertExchange(
+  db: Orm,
+  params: { ownerId: string; conversationId: string; parentId: string | null; content: readonly Part[] },
+): Promise<{ user: Message; assistant: Message }> {
+  const { ownerId, conversationId } = params;
+  return db.transaction(async (tx) => {
+    const user = await insertMessage(tx, { ...params, role: "user" });
+    const assistant = await insertMessage(tx, {
+      ownerId,
+      conversationId,
+      parentId: user.id,
+      role: "assistant",
+      content: [],
+    });
+    return { user, assistant };
   });
 }
 
@@ -154,4 +177,19 @@ export async function setMessageStatus(
       .returning();
     return found(row, "message");
   });
+}
+
+/**
+ * Fails every answer still pending, for every owner, in one statement, and returns how many. Meant for
+ * server start: an answer pending then was being written by a process that stopped (killed, crashed) and
+ * will never finish it. Assumes one server per database, as there is one model per server.
+ */
+export async function failPendingMessages(db: Orm, params: { error: string }): Promise<number> {
+  const { error } = parseInput(z.object({ error: errorTextSchema }), params, "pending messages");
+  const failed = await db
+    .update(messages)
+    .set({ status: "error", error })
+    .where(eq(messages.status, "pending"))
+    .returning({ id: messages.id });
+  return failed.length;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "../input.ts";
+import { idSchema, storableTextSchema } from "../input.ts";
 import {
   MAX_PARTS_PER_MESSAGE,
   MAX_SAMPLER_NAME_LENGTH,
@@ -12,7 +12,7 @@ import {
 
 export const textPartSchema = z.strictObject({
   type: z.literal("text"),
-  text: z.string().max(MAX_TEXT_PART_LENGTH),
+  text: storableTextSchema.max(MAX_TEXT_PART_LENGTH),
 });
 export const imagePartSchema = z.strictObject({ type: z.literal("image"), image_id: idSchema });
 export const partSchema = z.discriminatedUnion("type", [textPartSchema, imagePartSchema]);
@@ -27,7 +27,7 @@ export const imageSettingsSchema = z.strictObject({
   seed: z.int().min(0),
   steps: z.int().positive(),
   guidance: z.number().finite(),
-  sampler: z.string().min(1).max(MAX_SAMPLER_NAME_LENGTH),
+  sampler: storableTextSchema.min(1).max(MAX_SAMPLER_NAME_LENGTH),
 });
 export type ImageSettings = z.infer<typeof imageSettingsSchema>;
 

@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe } from "vitest";
-import { createDb, createDbOnPglite, type Database } from "../client.ts";
+import { createDbOnPglite, type Database } from "../client.ts";
 import { createStore, type Store } from "../store.ts";
+import { openPostgresTestDatabase } from "./database.ts";
 
 /** A database the suite runs against: in-memory PGlite always, Postgres too when DATABASE_URL is set. */
 interface Target {
@@ -15,26 +14,7 @@ interface Target {
 const OPEN_TIMEOUT_MS = 90_000;
 
 function postgresTarget(adminUrl: string): Target {
-  return {
-    name: "postgres",
-    async open() {
-      // A database of its own per test file: runs never see each other's rows, and dropping it cleans up.
-      const name = `unilip_test_${randomBytes(6).toString("hex")}`;
-      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`create database ${name}`);
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      const db = await createDb({ url: url.toString() });
-      return {
-        ...db,
-        async close() {
-          await db.close();
-          await admin.unsafe(`drop database if exists ${name} with (force)`);
-          await admin.end();
-        },
-      };
-    },
-  };
+  return { name: "postgres", open: () => openPostgresTestDatabase(adminUrl) };
 }
 
 // One migrated PGlite per worker (vitest.config.ts turns file isolation off, so this module outlives a
