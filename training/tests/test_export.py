@@ -208,6 +208,19 @@ def test_checkpoint_round_trip_keeps_weights_tokenizer_and_meta(package, tmp_pat
     assert checkpoint_source(ckpt, "fallback", name="named", routing_mode="zero_shot").info.name == "named"
 
 
+def test_lowercase_text_reaches_the_manifest_from_the_meta_or_the_flag(package, tmp_path):
+    model = model_of(package)
+    plain, lower = tmp_path / "plain.pt", tmp_path / "lower.pt"
+    save_checkpoint(plain, model, package, {"name": "plain"})
+    save_checkpoint(lower, model, package, {"name": "lower", "lowercase_text": True})
+    assert "text" not in json.loads((package / "unilip.json").read_text())
+    assert checkpoint_source(plain, "fallback").info.lowercase_text is False
+    for checkpoint, flags in ((lower, []), (plain, ["--lowercase-text"])):
+        out = tmp_path / f"{checkpoint.stem}-{len(flags)}"
+        assert main(["--checkpoint", str(checkpoint), "--out", str(out), "--no-fixtures", *flags]) == 0
+        assert json.loads((out / "unilip.json").read_text())["text"] == {"lowercase": True}, flags
+
+
 def test_routing_modes():
     assert routing("image_start_token") == {"mode": "image_start_token", "answers": ROUTE_ANSWERS}
     assert routing("zero_shot") == {"mode": "zero_shot"}

@@ -60,6 +60,8 @@ class PackageInfo:
     description: str
     routing_mode: str
     provenance: Mapping[str, Any]
+    # Trained on lower-case text only: the manifest tells the runtime to lower-case user text.
+    lowercase_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,8 @@ def _write_package(
     specs = graph_specs(model.config)
     # Built first so that a tokenizer too large for the model fails before minutes of tracing.
     manifest = build_manifest(model.config, tokenizer, specs, name=info.name, description=info.description,
-                              routing_mode=info.routing_mode, provenance=info.provenance)
+                              routing_mode=info.routing_mode, provenance=info.provenance,
+                              lowercase_text=info.lowercase_text)
     save_tokenizer(tokenizer, out)
     save_npy(out / QUERIES_FILE, model.queries)
     progress.advance("tokenizer, queries")
@@ -170,6 +173,7 @@ def checkpoint_source(checkpoint: Path, fallback_name: str, name: str | None = N
         description=description or meta.get("description", f"UniLIP exported from {checkpoint.name}"),
         routing_mode=routing_mode or meta.get("routing", "zero_shot"),
         provenance=provenance,
+        lowercase_text=meta.get("lowercase_text") is True,
     )
     return ExportSource(loaded.model, tokenizer, info)
 
@@ -186,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--description", help="one-line package description (default: from the checkpoint meta)")
     parser.add_argument("--routing", choices=("image_start_token", "zero_shot"),
                         help="override the routing mode recorded in the checkpoint meta")
+    parser.add_argument("--lowercase-text", action="store_true",
+                        help="the model was trained on lower-case text: the runtime lower-cases user text "
+                             "(default: the checkpoint meta's lowercase_text)")
     parser.add_argument("--no-fixtures", action="store_true", help="skip the golden fixtures")
     args = parser.parse_args(argv)
     try:
@@ -193,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             source = random_source(args.preset, args.seed)
         else:
             source = checkpoint_source(args.checkpoint, args.out.name, args.name, args.routing, args.description)
+        if args.lowercase_text:
+            source = replace(source, info=replace(source.info, lowercase_text=True))
         export_package(source, args.out, seed=args.seed, fixtures=not args.no_fixtures)
     except (ExportError, CheckpointError, TokenizerError) as e:
         print(f"export failed: {e}", file=sys.stderr)

@@ -42,7 +42,10 @@ def build_manifest(
     description: str,
     routing_mode: str,
     provenance: Mapping[str, Any],
+    lowercase_text: bool = False,
 ) -> dict[str, Any]:
+    """`lowercase_text`: the model was trained on lower-case text only, so the runtime must lower-case user
+    text before tokenising. Written only when true, so packages without the field stay byte-identical."""
     llm = config.llm
     if len(tokenizer) > llm.vocab_size:
         raise ManifestError(f"tokenizer has {len(tokenizer)} tokens, the LLM only {llm.vocab_size} embeddings")
@@ -81,6 +84,7 @@ def build_manifest(
             "img_context": special["<IMG_CONTEXT>"],
         },
         "templates": dict(TEMPLATES),
+        **({"text": {"lowercase": True}} if lowercase_text else {}),
         "routing": routing(routing_mode),
         "sampler": dict(SAMPLER_DEFAULTS),
         "generation": {"max_new_tokens": MAX_NEW_TOKENS, "stop_token_ids": [tokenizer.eos_id, special[PAD]]},

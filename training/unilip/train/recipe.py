@@ -100,7 +100,7 @@ def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES)
           lambda rng, g, b: stages.generation_step(model, tokenizer, rng, g, b))
     meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()},
             "routing": "image_start_token", "quick": quick, "seed": seed, "name": "shapes",
-            "description": DESCRIPTION}
+            "description": DESCRIPTION, "lowercase_text": True}
     save_checkpoint(run_dir / "final.pt", model, run_dir / "tokenizer", meta)
     (run_dir / "timings.json").write_text(json.dumps(timings, indent=2))
     return timings

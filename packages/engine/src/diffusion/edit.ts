@@ -3,6 +3,7 @@
 import { decodeImage } from "../image/decode-image.ts";
 import { encodeImages } from "../image/encode-images.ts";
 import type { LoadedPackage } from "../package/types.ts";
+import { fillTemplate } from "../text/normalize-text.ts";
 import type { EditOptions, ImageResult } from "../types.ts";
 import { buildCondition } from "./condition.ts";
 import { blendWithMask, decodeMask } from "./mask.ts";
@@ -25,8 +26,7 @@ export async function editImage(
   const features = await encodeImages(pkg, [source]);
   const { templates } = pkg.manifest;
   const condition = await buildCondition(pkg, {
-    // A function replacer keeps "$&" in an instruction literal.
-    userTexts: [templates.edit_null, templates.edit.replaceAll("{instruction}", () => instruction)],
+    userTexts: [templates.edit_null, fillTemplate(pkg, templates.edit, "{instruction}", instruction)],
     imageFeatures: features.data as Float32Array,
   });
   const edited = await samplePixels(pkg, condition, settings, options, overrides);

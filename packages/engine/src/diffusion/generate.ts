@@ -1,5 +1,6 @@
 // Text -> image: the (null, cond) condition from the generate templates, then sampling.
 import type { LoadedPackage } from "../package/types.ts";
+import { fillTemplate } from "../text/normalize-text.ts";
 import type { ImageOptions, ImageResult } from "../types.ts";
 import { buildCondition } from "./condition.ts";
 import { type SamplingOverrides, samplePixels } from "./sample.ts";
@@ -15,8 +16,7 @@ export async function generateImage(
   throwIfAborted(options.signal);
   const { templates } = pkg.manifest;
   const condition = await buildCondition(pkg, {
-    // A function replacer keeps "$&" in a prompt literal.
-    userTexts: [templates.generate_null, templates.generate.replaceAll("{prompt}", () => prompt)],
+    userTexts: [templates.generate_null, fillTemplate(pkg, templates.generate, "{prompt}", prompt)],
   });
   return imageResult(pkg, await samplePixels(pkg, condition, settings, options, overrides), settings);
 }

@@ -32,6 +32,11 @@ describe("loadPackage", () => {
     expect(pkg.queries.dims).toEqual([manifest.queries.count, manifest.llm.hidden_size]);
     expect(pkg.memoryBytes).toBeGreaterThan(0);
     expect(pkg.tokenizer.encode("<|im_end|>")).toEqual([manifest.tokens.im_end]);
+    expect(pkg.tokenizer.specialTokens).toContain("<IMG_CONTEXT>");
+  });
+
+  it("reads a manifest without `text` as text taken as typed", () => {
+    expect(pkg.manifest.text).toEqual({ lowercase: false });
   });
 
   it("names a missing graph file", async () => {
@@ -50,10 +55,12 @@ describe("loadPackage", () => {
     const dir = copyPackage((m) => {
       (m.llm as Record<string, unknown>).hidden_size = -4;
       m.routing = { mode: "telepathy" };
+      m.text = { lowercase: "yes" };
     });
     const { message } = await loadError(dir);
     expect(message).toMatch(/llm\.hidden_size/);
     expect(message).toMatch(/routing\.mode/);
+    expect(message).toMatch(/text\.lowercase/);
   });
 
   it("rejects a token id outside the vocabulary", async () => {

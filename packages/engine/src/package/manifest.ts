@@ -85,6 +85,8 @@ export const ManifestSchema = z.object({
     assistant_prefix: z.string(),
     image: z.string().min(1),
   }),
+  // Optional so that packages written before the field existed still load; absent means as typed.
+  text: z.object({ lowercase: z.boolean().default(false) }).default({ lowercase: false }),
   routing: z.discriminatedUnion("mode", [
     z.object({
       mode: z.literal("image_start_token"),

@@ -30,6 +30,7 @@ export async function loadPackageTokenizer(dir: string): Promise<PackageTokenize
             skip_special_tokens: options?.skipSpecialTokens ?? false,
             clean_up_tokenization_spaces: false,
           }),
+    specialTokens: [...tokenizer.all_special_tokens],
     chatPrompt: (messages, addGenerationPrompt) =>
       tokenizer.apply_chat_template(messages, {
         tokenize: false,

@@ -31,6 +31,8 @@ export interface PackageTokenizer {
   /** No BOS/EOS added; special tokens in text are recognised. */
   encode(text: string): number[];
   decode(ids: number[], options?: { skipSpecialTokens?: boolean }): string;
+  /** The text of every special token (`<|im_start|>`, `<IMG_CONTEXT>`, ...), as the tokenizer matches it. */
+  specialTokens: readonly string[];
   /** ChatML prompt text for messages whose image parts render as the manifest's "<image>" marker. */
   chatPrompt(messages: { role: string; content: string }[], addGenerationPrompt: boolean): string;
 }

@@ -4,6 +4,7 @@
 import { EngineError } from "../errors.ts";
 import type { LoadedPackage } from "../package/types.ts";
 import type { ChatMessage, ImageInput } from "../types.ts";
+import { normalizeUserText } from "./normalize-text.ts";
 
 export interface RenderedConversation {
   /** Chat-template text, with one image marker per image. */
@@ -21,10 +22,13 @@ export function renderConversation(
   const marker = pkg.manifest.templates.image;
   const images: ImageInput[] = [];
   const flat = messages.map((message) => {
-    if (typeof message.content === "string") return { role: message.role, content: message.content };
+    // Assistant turns are replayed exactly as the model wrote them; user and system text is normalised.
+    const normalize = (text: string) => (message.role === "assistant" ? text : normalizeUserText(pkg, text));
+    if (typeof message.content === "string")
+      return { role: message.role, content: normalize(message.content) };
     const content = message.content
       .map((part) => {
-        if (part.type === "text") return part.text;
+        if (part.type === "text") return normalize(part.text);
         images.push(part.image);
         return marker;
       })
