@@ -67,7 +67,7 @@ export function Composer({
     >
       {editTarget ? (
         <div className="edit-target">
-          <img src={editTarget.url} alt="Image to edit" width={40} height={40} />
+          <img src={editTarget.url} alt="Edit target" width={40} height={40} />
           <span>Your next message edits this image.</span>
           <button
             type="button"

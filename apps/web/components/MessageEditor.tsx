@@ -39,7 +39,7 @@ export function MessageEditor({
         id={id}
         value={text}
         rows={3}
-        // The user just asked to edit this message, so focus goes to it.
+        // biome-ignore lint/a11y/noAutofocus: the user just asked to edit this message, so focus goes to it
         autoFocus
         onChange={(event) => setText(event.target.value)}
         onKeyDown={(event) => {

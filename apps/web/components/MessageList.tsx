@@ -26,7 +26,7 @@ export function MessageList({
   const following = useRef(true);
   const last = path.at(-1)?.message;
 
-  // Runs whenever the last message grows or a preview arrives, so a followed stream stays in view.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs whenever the last message grows or a preview arrives, so a followed stream stays in view
   useEffect(() => {
     const element = container.current;
     if (element && following.current) element.scrollTop = element.scrollHeight;

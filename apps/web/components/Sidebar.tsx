@@ -90,7 +90,7 @@ export function Sidebar({
                     aria-label="New title"
                     value={mode.text}
                     maxLength={MAX_TITLE_CHARS}
-                    // Focus follows the user's click on "Rename".
+                    // biome-ignore lint/a11y/noAutofocus: focus follows the user's own click on "Rename"
                     autoFocus
                     aria-invalid={mode.error !== null}
                     onChange={(event) => setMode({ ...mode, text: event.target.value, error: null })}

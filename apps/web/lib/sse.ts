@@ -40,7 +40,10 @@ export function createSseParser(maxEventChars: number = MAX_SSE_EVENT_CHARS): Ss
   }
 
   function line(text: string, out: SseEvent[]): void {
-    if (text === "") return dispatch(out);
+    if (text === "") {
+      dispatch(out);
+      return;
+    }
     if (text.startsWith(":")) return;
     const colon = text.indexOf(":");
     const field = colon === -1 ? text : text.slice(0, colon);

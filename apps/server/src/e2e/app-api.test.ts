@@ -177,7 +177,7 @@ describe("turns", () => {
     const detail = (await (await get(`/api/conversations/${id}`)).json()) as { messages: Json[] };
     const roots = detail.messages.filter((m) => m.parent_id === null);
     expect(roots).toHaveLength(2);
-    const branchUser = (branch.events[0]?.data.message as Json).id;
+    const branchUser = (branch.events[0]?.data.message as Json | undefined)?.id;
     expect(detail.messages.filter((m) => m.parent_id === branchUser)).toHaveLength(2);
   });
 

@@ -109,7 +109,8 @@ describe("chat completions", () => {
     const generated = await client.chat.completions.create(generateBody, {
       headers: { "x-unilip-route": "generate" },
     });
-    const drawn = (generated.choices[0]?.message as ImageMessage).images?.[0]?.image_url.url ?? "";
+    const drawn =
+      (generated.choices[0]?.message as ImageMessage | undefined)?.images?.[0]?.image_url.url ?? "";
     expect(sniffImage(pngOfDataUrl(drawn))).toEqual({
       format: "png",
       width: harness.imageSize,
@@ -132,7 +133,7 @@ describe("chat completions", () => {
     };
     const edited = await client.chat.completions.create(editBody);
     expect((edited as unknown as { unilip_route: string }).unilip_route).toBe("edit");
-    const result = (edited.choices[0]?.message as ImageMessage).images?.[0]?.image_url.url ?? "";
+    const result = (edited.choices[0]?.message as ImageMessage | undefined)?.images?.[0]?.image_url.url ?? "";
     expect(sniffImage(pngOfDataUrl(result))?.width).toBe(harness.imageSize);
   });
 

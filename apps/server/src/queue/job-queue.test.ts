@@ -22,11 +22,26 @@ describe("createJobQueue", () => {
     const a1 = gate(log, "a1");
     const jobs = [
       queue.enqueue("a", a1.job),
-      queue.enqueue("a", async () => (log.push("a2"), "a2")),
-      queue.enqueue("a", async () => (log.push("a3"), "a3")),
-      queue.enqueue("b", async () => (log.push("b1"), "b1")),
-      queue.enqueue("c", async () => (log.push("c1"), "c1")),
-      queue.enqueue("b", async () => (log.push("b2"), "b2")),
+      queue.enqueue("a", async () => {
+        log.push("a2");
+        return "a2";
+      }),
+      queue.enqueue("a", async () => {
+        log.push("a3");
+        return "a3";
+      }),
+      queue.enqueue("b", async () => {
+        log.push("b1");
+        return "b1";
+      }),
+      queue.enqueue("c", async () => {
+        log.push("c1");
+        return "c1";
+      }),
+      queue.enqueue("b", async () => {
+        log.push("b2");
+        return "b2";
+      }),
     ];
     await tick();
     expect(log).toEqual(["a1"]);
@@ -59,7 +74,14 @@ describe("createJobQueue", () => {
     const running = queue.enqueue("a", first.job);
     const controller = new AbortController();
     let ran = false;
-    const cancelled = queue.enqueue("b", async () => ((ran = true), 1), controller.signal);
+    const cancelled = queue.enqueue(
+      "b",
+      async () => {
+        ran = true;
+        return 1;
+      },
+      controller.signal,
+    );
     controller.abort();
     await expect(cancelled).rejects.toMatchObject({ code: "cancelled" });
     expect(queue.waiting()).toBe(0);

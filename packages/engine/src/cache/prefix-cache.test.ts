@@ -22,7 +22,7 @@ describe("PrefixCache", () => {
     cache.store([1, 2, 3, 4], [], kv(4));
     const hit = cache.restore(shape, [1, 2, 3, 9, 9], []);
     expect(hit.length).toBe(3);
-    expect([...(hit.cache.feeds()["past_key_values.0.key"]?.data as Float32Array)]).toEqual([0, 1, 2]);
+    expect(Array.from(hit.cache.feeds()["past_key_values.0.key"]?.data as Float32Array)).toEqual([0, 1, 2]);
     expect(cache.restore(shape, [1, 2, 3, 4], []).length).toBe(3);
     expect(cache.restore(shape, [7, 8], []).length).toBe(0);
   });

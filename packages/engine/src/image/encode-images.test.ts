@@ -21,7 +21,13 @@ describe("encodeImages", () => {
     pkg = await loadPackage(FIXTURE_PACKAGE_DIR);
     runs = [];
     // The same package, with every graph call recorded, to see which calls the cache saves.
-    counted = { ...pkg, run: (graph, feeds) => (runs.push(graph), pkg.run(graph, feeds)) };
+    counted = {
+      ...pkg,
+      run: (graph, feeds) => {
+        runs.push(graph);
+        return pkg.run(graph, feeds);
+      },
+    };
   });
   afterAll(() => pkg.dispose());
 
@@ -56,7 +62,10 @@ describe("encodeImages", () => {
       const graphs: GraphName[] = [];
       const recorded: LoadedPackage = {
         ...small,
-        run: (graph, feeds) => (graphs.push(graph), small.run(graph, feeds)),
+        run: (graph, feeds) => {
+          graphs.push(graph);
+          return small.run(graph, feeds);
+        },
       };
       try {
         for (const pixels of images) await encodeImages(recorded, [pixels]);

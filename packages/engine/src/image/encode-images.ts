@@ -50,7 +50,9 @@ export async function encodeImages(pkg: LoadedPackage, images: Float32Array[]): 
   const missing = [...new Set(keys.filter((key) => !found.has(key)))];
   if (missing.length > 0) {
     const batch = new Float32Array(missing.length * imageLength);
-    missing.forEach((key, b) => batch.set(images[keys.indexOf(key)] as Float32Array, b * imageLength));
+    for (const [b, key] of missing.entries()) {
+      batch.set(images[keys.indexOf(key)] as Float32Array, b * imageLength);
+    }
     const out = await pkg.run("vision_encoder", {
       pixel_values: new ort.Tensor("float32", batch, [missing.length, 3, image.size, image.size]),
     });
@@ -66,6 +68,6 @@ export async function encodeImages(pkg: LoadedPackage, images: Float32Array[]): 
     });
   }
   const result = new Float32Array(images.length * featureLength);
-  keys.forEach((key, b) => result.set(found.get(key) as Float32Array, b * featureLength));
+  for (const [b, key] of keys.entries()) result.set(found.get(key) as Float32Array, b * featureLength);
   return new ort.Tensor("float32", result, [images.length, vision.tokens_per_image, llm.hidden_size]);
 }

@@ -27,7 +27,7 @@ describe("encodePng", () => {
     expect((await sharp(png).metadata()).format).toBe("png");
     const back = await decodeImage(png, SIZE);
     expect(back.length).toBe(pixels.length);
-    back.forEach((value, i) => expect(value).toBeCloseTo(pixels[i] as number, 6));
+    for (const [i, value] of back.entries()) expect(value).toBeCloseTo(pixels[i] as number, 6);
   });
 
   it("clamps out-of-range and NaN values", async () => {
