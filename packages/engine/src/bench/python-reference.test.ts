@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EngineError } from "../errors.ts";
 import type { BenchWorkload } from "./bench-report.ts";
@@ -31,7 +32,7 @@ describe("referenceArgs", () => {
     const args = referenceArgs({ checkpoint: "ck.pt", packageDir: "/models/shapes", workload });
     expect(args.slice(0, 2)).toEqual(["-m", "unilip.bench_reference"]);
     const flag = (name: string) => args[args.indexOf(name) + 1];
-    expect(flag("--checkpoint")).toBe("ck.pt");
+    expect(flag("--checkpoint")).toBe(resolve("ck.pt")); // the reference runs in training/, so paths go absolute
     expect(flag("--prompt")).toBe("a red circle");
     expect(flag("--steps")).toBe("4");
     expect(flag("--runs")).toBe("2");

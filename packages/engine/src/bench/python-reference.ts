@@ -1,6 +1,7 @@
 // The PyTorch side of the benchmark: training/unilip/bench_reference.py in a child process, which
 // loads the training checkpoint, runs the same workload through unilip.pipelines and prints JSON.
 import { spawn } from "node:child_process";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EngineError } from "../errors.ts";
 import { type BenchReport, BenchReportSchema, type BenchWorkload } from "./bench-report.ts";
@@ -23,10 +24,11 @@ export function referenceArgs({ checkpoint, packageDir, workload }: ReferenceRun
   return [
     "-m",
     "unilip.bench_reference",
+    // The reference runs inside training/, so paths the user gave relative to their shell are resolved here.
     "--checkpoint",
-    checkpoint,
+    resolve(checkpoint),
     "--package",
-    packageDir,
+    resolve(packageDir),
     "--image",
     workload.imagePath,
     "--question",
