@@ -25,6 +25,11 @@ def pixels_of(scenes: list[world.Scene]) -> torch.Tensor:
     return torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255.0
 
 
+def random_scene_pixels(rng: np.random.Generator, size: int) -> torch.Tensor:
+    """`size` fresh training scenes, rendered: (B, 3, S, S)."""
+    return pixels_of([world.sample_scene(rng) for _ in range(size)])
+
+
 def right_pad(sequences: list[list[int]], value: int) -> torch.Tensor:
     width = max(len(s) for s in sequences)
     return torch.tensor([s + [value] * (width - len(s)) for s in sequences], dtype=torch.long)

@@ -66,17 +66,13 @@ def reconstruction_loss(recon: torch.Tensor, pixels: torch.Tensor) -> dict[str, 
 
 
 def encoder_stage1_step(model: UniLIP, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
-    from unilip import world
-
-    pixels = batches.pixels_of([world.sample_scene(rng) for _ in range(batch_size)])
+    pixels = batches.random_scene_pixels(rng, batch_size)
     return reconstruction_loss(model.decode_latents(model.encode_latents(pixels)), pixels)
 
 
 def encoder_stage2_step(model: UniLIP, teacher: nn.Module, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
     """Reconstruction with the encoder unfrozen, held to the frozen stage-1 encoder's `mlp1` output."""
-    from unilip import world
-
-    pixels = batches.pixels_of([world.sample_scene(rng) for _ in range(batch_size)])
+    pixels = batches.random_scene_pixels(rng, batch_size)
     features = model.encode_images(pixels)  # (B, N, H)
     with torch.no_grad():
         target = teacher(pixels)  # (B, N, H)
@@ -90,9 +86,7 @@ def encoder_stage2_step(model: UniLIP, teacher: nn.Module, rng: np.random.Genera
 @torch.no_grad()
 def measure_latent_factor(model: UniLIP, rng: np.random.Generator, samples: int = 256) -> float:
     """unilip_factor = 1 / std of the latents, so the DiT sees unit-variance data (as SANA assumes)."""
-    from unilip import world
-
-    pixels = batches.pixels_of([world.sample_scene(rng) for _ in range(samples)])
+    pixels = batches.random_scene_pixels(rng, samples)
     return float(1.0 / model.encode_latents(pixels).std())
 
 
