@@ -4,6 +4,7 @@ import json
 import pytest
 import torch
 
+from unilip.world.scene import GRID_SIDE
 from unilip.config import ConfigError, DecoderConfig, LLMConfig, UniLIPConfig, VisionConfig, shapes, tiny
 from unilip.model import UniLIP
 
@@ -27,11 +28,11 @@ def test_tiny_preset_fits_the_fixture_budget():
 
 def test_shapes_preset_has_the_documented_geometry():
     config = shapes()
-    assert config.vision.patch_grid == 8
-    assert config.vision.tokens_per_image == 16
+    assert config.vision.patch_grid == 6
+    # One image token and one latent per cell of the world's 3x3 grid.
+    assert config.vision.token_grid == config.latent_size == GRID_SIDE
     assert config.vision.shuffled_channels == 4 * 128
-    assert config.latent_size == 4
-    assert config.decoder.upsample_factor * config.latent_size == 64
+    assert config.decoder.upsample_factor * config.latent_size == 96
     assert (config.llm.num_heads, config.llm.num_kv_heads, config.llm.head_dim) == (3, 1, 64)
 
 

@@ -19,7 +19,9 @@ from unilip.train import batches, evaluate, recipe, report
 from unilip.train.chats import IGNORE, ROUTE_ANSWERS, encode_chat, sample_chat
 from unilip.train.greedy import greedy_answers
 
-TOKENS = 16
+SHAPES = shapes()
+TOKENS = SHAPES.vision.tokens_per_image
+SIZE = SHAPES.vision.image_size
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,7 @@ def test_route_answers_appear_in_the_mix(tokenizer):
 
 
 def test_chat_batch_places_one_image_per_image_chat(tokenizer):
-    batch = batches.chat_batch(np.random.default_rng(3), tokenizer, 8, TOKENS)
+    batch = batches.chat_batch(np.random.default_rng(3), tokenizer, 8, TOKENS, SIZE)
     images = 0 if batch.pixels is None else batch.pixels.shape[0]
     assert int(batch.image_positions.sum()) == images * TOKENS
     assert batch.ids.shape == batch.labels.shape == batch.mask.shape
@@ -61,7 +63,7 @@ def test_batched_greedy_matches_single_prompt_decoding(tokenizer):
     scenes = [world.sample_scene(rng) for _ in range(3)]
     prompts = [tokenizer.encode(f"<|im_start|>user\n<img>{IMG_CONTEXT * TOKENS}</img>{q}<|im_end|>\n"
                                 "<|im_start|>assistant\n") for q in ("how many shapes?", "is there a star?", "hi")]
-    pixels = batches.pixels_of(scenes)
+    pixels = batches.pixels_of(scenes, SIZE)
     stop = tokenizer.special_ids[IM_END]
     batched = greedy_answers(model, prompts, pixels, tokenizer.special_ids[IMG_CONTEXT], tokenizer.pad_id, stop, 5)
     for prompt, image, got in zip(prompts, pixels, batched):

@@ -316,5 +316,13 @@ def tiny() -> UniLIPConfig:
 
 
 def shapes(vocab_size: int = 512) -> UniLIPConfig:
-    """The bundled Shapes-world model: 64 px images, 16 image tokens, about 6M parameters."""
-    return UniLIPConfig(llm=LLMConfig(vocab_size=vocab_size))
+    """The bundled Shapes-world model: 96 px images, about 6M parameters.
+
+    16 px patches merged 2x2 give a 3x3 token grid: one image token per cell of the world's 3x3 grid, so
+    "what is at the top left" reads one token and drawing a cell writes one latent.
+    """
+    return UniLIPConfig(
+        vision=VisionConfig(image_size=96, patch_size=16),
+        llm=LLMConfig(vocab_size=vocab_size),
+        decoder=DecoderConfig(channels=(64, 48, 48, 24, 12, 12)),
+    )

@@ -19,15 +19,15 @@ KNOWLEDGE_SHARE = 0.15
 NULL_PROMPT_RATE = 0.1
 
 
-def pixels_of(scenes: list[world.Scene]) -> torch.Tensor:
-    """Rendered scenes -> (B, 3, S, S) float in [0, 1]."""
-    images = np.stack([world.render(s) for s in scenes])  # (B, S, S, 3) uint8
+def pixels_of(scenes: list[world.Scene], image_size: int) -> torch.Tensor:
+    """Scenes rendered at the model's image size -> (B, 3, S, S) float in [0, 1]."""
+    images = np.stack([world.render(s, image_size) for s in scenes])  # (B, S, S, 3) uint8
     return torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255.0
 
 
-def random_scene_pixels(rng: np.random.Generator, size: int) -> torch.Tensor:
+def random_scene_pixels(rng: np.random.Generator, size: int, image_size: int) -> torch.Tensor:
     """`size` fresh training scenes, rendered: (B, 3, S, S)."""
-    return pixels_of([world.sample_scene(rng) for _ in range(size)])
+    return pixels_of([world.sample_scene(rng) for _ in range(size)], image_size)
 
 
 def right_pad(sequences: list[list[int]], value: int) -> torch.Tensor:
@@ -42,12 +42,12 @@ class ClipBatch:
     mask: torch.Tensor  # (B, T)
 
 
-def clip_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, max_len: int) -> ClipBatch:
+def clip_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, max_len: int, image_size: int) -> ClipBatch:
     scenes = [world.sample_scene(rng) for _ in range(size)]
     ids = [tokenizer.encode(world.caption(s, rng))[:max_len] for s in scenes]
     padded = right_pad(ids, tokenizer.pad_id)
     mask = right_pad([[1] * len(i) for i in ids], 0)
-    return ClipBatch(pixels_of(scenes), padded, mask)
+    return ClipBatch(pixels_of(scenes, image_size), padded, mask)
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class ChatBatch:
 
 
 def chat_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens_per_image: int,
-               split: str = "train") -> ChatBatch:
+               image_size: int, split: str = "train") -> ChatBatch:
     chats = [encode_chat(sample_chat(rng, split), tokenizer, tokens_per_image) for _ in range(size)]
     ids = right_pad([c.ids for c in chats], tokenizer.pad_id)
     scenes = [c.scene for c in chats if c.scene is not None]
@@ -69,7 +69,7 @@ def chat_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens
         ids=ids,
         mask=right_pad([[1] * len(c.ids) for c in chats], 0),
         labels=right_pad([c.labels for c in chats], IGNORE),
-        pixels=pixels_of(scenes) if scenes else None,
+        pixels=pixels_of(scenes, image_size) if scenes else None,
         image_positions=ids == context,
     )
 
@@ -89,7 +89,7 @@ def _maybe_null(rng: np.random.Generator, pair: tuple[list[int], list[int]]) -> 
 
 
 def text_to_image_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens_per_image: int,
-                        split: str = "train") -> GenBatch:
+                        image_size: int, split: str = "train") -> GenBatch:
     prompts = [
         world.knowledge_prompt(rng, split=split)
         if rng.random() < KNOWLEDGE_SHARE
@@ -98,18 +98,18 @@ def text_to_image_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: in
     ]
     ids = [_maybe_null(rng, generate_prompts(tokenizer, p.text, tokens_per_image)) for p in prompts]
     padded, mask = left_pad(ids, tokenizer.pad_id)
-    return GenBatch(padded, mask, pixels_of([p.scene for p in prompts]), None, None)
+    return GenBatch(padded, mask, pixels_of([p.scene for p in prompts], image_size), None, None)
 
 
 def edit_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens_per_image: int,
-               split: str = "train") -> GenBatch:
+               image_size: int, split: str = "train") -> GenBatch:
     edits = [world.edit_instruction(world.sample_scene(rng, split=split), rng, split=split) for _ in range(size)]
     ids = [_maybe_null(rng, edit_prompts(tokenizer, e.instruction, tokens_per_image)) for e in edits]
     padded, mask = left_pad(ids, tokenizer.pad_id)
     return GenBatch(
         padded,
         mask,
-        pixels_of([e.target for e in edits]),
-        pixels_of([e.source for e in edits]),
+        pixels_of([e.target for e in edits], image_size),
+        pixels_of([e.source for e in edits], image_size),
         padded == tokenizer.special_ids[IMG_CONTEXT],
     )

@@ -27,6 +27,7 @@ from unilip.sampling import initial_noise, sample
 from unilip.templates import edit_prompts, generate_prompts
 from unilip.tokenizer import Tokenizer
 from unilip.train.batches import pixels_of
+from unilip.train.recipe import TORCH_THREADS
 from unilip.train.chats import ROUTE_ANSWERS, image_turn
 from unilip.train.greedy import greedy_answers
 
@@ -52,7 +53,8 @@ def _answer(model: UniLIP, tokenizer: Tokenizer, chats: list[tuple[list[dict], w
     for chunk in _chunks(chats, BATCH):
         prompts = [tokenizer.encode(expand_image_placeholders(render_chat(m, True), tokens)) for m, _ in chunk]
         scenes = [s for _, s in chunk if s is not None]
-        ids = greedy_answers(model, prompts, pixels_of(scenes) if scenes else None,
+        pixels = pixels_of(scenes, model.config.vision.image_size) if scenes else None
+        ids = greedy_answers(model, prompts, pixels,
                              tokenizer.special_ids[IMG_CONTEXT], tokenizer.pad_id,
                              tokenizer.special_ids[IM_END], MAX_ANSWER_TOKENS)
         out += [tokenizer.decode(i).strip() for i in ids]
@@ -97,7 +99,7 @@ def reconstruction(model: UniLIP, n: int, seed: int) -> dict:
     scenes = [world.sample_scene(rng) for _ in range(n)]
     psnrs, ssims = [], []
     for chunk in _chunks(scenes, BATCH):
-        pixels = pixels_of(chunk)
+        pixels = pixels_of(chunk, model.config.vision.image_size)
         recon = to_uint8(model.decode_latents(model.encode_latents(pixels)))
         for original, image in zip(to_uint8(pixels), recon):
             psnrs.append(world.psnr(original, image))
@@ -146,7 +148,8 @@ def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int) 
     by_kind: dict[str, list[bool]] = defaultdict(list)
     for i, chunk in enumerate(_chunks(edits, BATCH)):
         pairs = [edit_prompts(tokenizer, e.instruction, tokens) for e in chunk]
-        images = _draw(model, tokenizer, pairs, pixels_of([e.source for e in chunk]), seed + i)
+        sources = pixels_of([e.source for e in chunk], model.config.vision.image_size)
+        images = _draw(model, tokenizer, pairs, sources, seed + i)
         for edit, image in zip(chunk, images):
             score = world.score_edit(edit, image)
             for key in ("satisfied", "unchanged", "success", "psnr_outside"):
@@ -158,7 +161,7 @@ def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int) 
 
 
 def evaluate_run(run_dir: Path, quick: bool) -> dict:
-    torch.set_num_threads(2)
+    torch.set_num_threads(TORCH_THREADS)
     checkpoint = load_checkpoint(run_dir / "final.pt")
     model = checkpoint.model
     tokenizer_dir = run_dir / "eval-tokenizer"

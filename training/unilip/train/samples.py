@@ -15,18 +15,19 @@ import numpy as np
 from PIL import Image
 
 from unilip import world
+from unilip.config import shapes
 
 SAMPLE_SCENES = 12
 
 
-def write_samples(out: Path, seed: int) -> dict:
+def write_samples(out: Path, seed: int, image_size: int) -> dict:
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     questions, routes = [], []
     for i in range(SAMPLE_SCENES):
         scene = world.sample_scene(rng)
         name = f"scene-{i:02d}.png"
-        Image.fromarray(world.render(scene)).save(out / name)
+        Image.fromarray(world.render(scene, image_size)).save(out / name)
         qa = world.qa_pairs(scene, rng)
         picked = qa[int(rng.integers(len(qa)))]
         questions.append({"image": name, "question": picked.question, "answer": picked.answer, "qtype": picked.qtype})
@@ -44,8 +45,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, required=True, help="folder for samples.json and the scene PNGs")
     parser.add_argument("--seed", type=int, default=7, help="seed of the sampled scenes and texts")
+    parser.add_argument("--image-size", type=int, default=shapes().vision.image_size,
+                        help="side of the scene PNGs; the model's input size")
     args = parser.parse_args()
-    write_samples(args.out, args.seed)
+    write_samples(args.out, args.seed, args.image_size)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ EDIT_SHARE = 0.4
 
 def clip_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
     """Symmetric InfoNCE between images and their captions."""
-    batch = batches.clip_batch(rng, tokenizer, batch_size, model.config.clip.max_text_len)
+    batch = batches.clip_batch(rng, tokenizer, batch_size, model.config.clip.max_text_len,
+                               model.config.vision.image_size)
     image = model.clip_image_embed(batch.pixels)  # (B, E)
     text = model.clip_text_embed(batch.ids, batch.mask)  # (B, E)
     logits = model.clip_logit_scale.exp() * image @ text.T  # (B, B)
@@ -48,7 +49,8 @@ def chat_logits(model: UniLIP, batch: batches.ChatBatch) -> torch.Tensor:
 
 
 def mllm_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
-    batch = batches.chat_batch(rng, tokenizer, batch_size, model.config.vision.tokens_per_image)
+    batch = batches.chat_batch(rng, tokenizer, batch_size, model.config.vision.tokens_per_image,
+                               model.config.vision.image_size)
     logits = chat_logits(model, batch)
     loss = F.cross_entropy(
         logits[:, :-1].reshape(-1, logits.shape[-1]),  # (B * (T-1), V)
@@ -66,13 +68,13 @@ def reconstruction_loss(recon: torch.Tensor, pixels: torch.Tensor) -> dict[str, 
 
 
 def encoder_stage1_step(model: UniLIP, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
-    pixels = batches.random_scene_pixels(rng, batch_size)
+    pixels = batches.random_scene_pixels(rng, batch_size, model.config.vision.image_size)
     return reconstruction_loss(model.decode_latents(model.encode_latents(pixels)), pixels)
 
 
 def encoder_stage2_step(model: UniLIP, teacher: nn.Module, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
     """Reconstruction with the encoder unfrozen, held to the frozen stage-1 encoder's `mlp1` output."""
-    pixels = batches.random_scene_pixels(rng, batch_size)
+    pixels = batches.random_scene_pixels(rng, batch_size, model.config.vision.image_size)
     features = model.encode_images(pixels)  # (B, N, H)
     with torch.no_grad():
         target = teacher(pixels)  # (B, N, H)
@@ -86,7 +88,7 @@ def encoder_stage2_step(model: UniLIP, teacher: nn.Module, rng: np.random.Genera
 @torch.no_grad()
 def measure_latent_factor(model: UniLIP, rng: np.random.Generator, samples: int = 256) -> float:
     """unilip_factor = 1 / std of the latents, so the DiT sees unit-variance data (as SANA assumes)."""
-    pixels = batches.random_scene_pixels(rng, samples)
+    pixels = batches.random_scene_pixels(rng, samples, model.config.vision.image_size)
     return float(1.0 / model.encode_latents(pixels).std())
 
 
@@ -103,8 +105,8 @@ def generation_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generato
                     batch_size: int) -> dict[str, torch.Tensor]:
     """Flow matching on a text-to-image half-batch and an edit half-batch (they differ in length)."""
     n_edit = max(1, round(batch_size * EDIT_SHARE))
-    tokens = model.config.vision.tokens_per_image
-    t2i = _gen_loss(model, batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens), generator)
-    edit = _gen_loss(model, batches.edit_batch(rng, tokenizer, n_edit, tokens), generator)
+    tokens, size = model.config.vision.tokens_per_image, model.config.vision.image_size
+    t2i = _gen_loss(model, batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens, size), generator)
+    edit = _gen_loss(model, batches.edit_batch(rng, tokenizer, n_edit, tokens, size), generator)
     share = n_edit / batch_size
     return {"t2i": t2i, "edit": edit, "loss": (1 - share) * t2i + share * edit}
