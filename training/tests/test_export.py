@@ -78,7 +78,7 @@ def fixture_entries(fixtures: dict):
 
 def test_manifest_matches_files_and_graphs(package):
     manifest = check_package(package)
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["llm"]["vocab_size"] == len(Tokenizer.from_dir(package))
     for name, entry in manifest["graphs"].items():
         model = onnx.load(str(package / entry["file"]))

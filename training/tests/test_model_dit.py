@@ -36,6 +36,24 @@ def test_masked_condition_positions_are_ignored():
     assert torch.allclose(a, b, atol=1e-6)
 
 
+def test_a_condition_projected_once_gives_every_step_the_full_velocity():
+    model = tiny_model()
+    latents, timestep, condition, mask = dit_inputs(model)
+    mask[0, :2] = 0
+    projected = model.dit_condition(condition, mask)
+    assert len(projected) == 2 * model.config.dit.num_layers + 1
+    for t in (timestep, timestep * 0.3):
+        assert torch.allclose(model.dit_step(latents, t, *projected), model.dit(latents, t, condition, mask), atol=1e-6)
+
+
+def test_a_step_refuses_a_projection_of_the_wrong_depth():
+    model = tiny_model()
+    latents, timestep, condition, mask = dit_inputs(model)
+    projected = model.dit_condition(condition, mask)
+    with pytest.raises(ModelInputError):
+        model.dit_step(latents, timestep, *projected[2:])
+
+
 def test_timestep_and_condition_both_steer_the_output():
     model = tiny_model()
     latents, timestep, condition, mask = dit_inputs(model)

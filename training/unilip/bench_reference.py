@@ -151,7 +151,7 @@ def bench(model: UniLIP, tokenizer: Tokenizer, work: Workload) -> dict[str, obje
     }
 
 
-def parse_args(argv: list[str]) -> tuple[Path, Path | None, Workload]:
+def parse_args(argv: list[str]) -> tuple[Path, Path | None, Workload, int | None]:
     parser = argparse.ArgumentParser(prog="python -m unilip.bench_reference", description=__doc__)
     parser.add_argument("--checkpoint", required=True, type=Path, help="training checkpoint (.pt)")
     parser.add_argument(
@@ -167,7 +167,10 @@ def parse_args(argv: list[str]) -> tuple[Path, Path | None, Workload]:
     parser.add_argument("--seed", type=int, default=0, help="initial noise seed")
     parser.add_argument("--runs", type=int, default=3, help=f"timed repetitions after a warm-up (1..{MAX_RUNS})")
     parser.add_argument("--sampler", choices=SAMPLER_NAMES, default="dpm-solver++2m", help="flow sampler")
+    parser.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's own choice)")
     args = parser.parse_args(argv)
+    if args.threads is not None and args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}")
     if not 1 <= args.runs <= MAX_RUNS:
         parser.error(f"--runs must be in 1..{MAX_RUNS}, got {args.runs}")
     if args.max_new_tokens < 1:
@@ -176,11 +179,13 @@ def parse_args(argv: list[str]) -> tuple[Path, Path | None, Workload]:
         args.question, args.prompt, args.instruction, args.image, args.max_new_tokens, args.steps,
         args.guidance, args.seed, args.runs, args.sampler,
     )
-    return args.checkpoint, args.package, work
+    return args.checkpoint, args.package, work, args.threads
 
 
 def main(argv: list[str] | None = None) -> int:
-    checkpoint_path, package, work = parse_args(sys.argv[1:] if argv is None else argv)
+    checkpoint_path, package, work, threads = parse_args(sys.argv[1:] if argv is None else argv)
+    if threads is not None:
+        torch.set_num_threads(threads)
     try:
         checkpoint = load_checkpoint(checkpoint_path)
         if package is not None:

@@ -74,6 +74,13 @@ def graph_specs(config: UniLIPConfig) -> dict[str, GraphSpec]:
     kv = ("batch", llm.num_kv_heads, "past", llm.head_dim)
     present = ("batch", llm.num_kv_heads, "total", llm.head_dim)
     layers = range(llm.num_layers)
+    dit = config.dit
+    cross = ("batch", dit.num_heads, "cond", dit.hidden_size // dit.num_heads)
+    # dit_condition's outputs are dit's inputs, by name: the engine feeds one to the other unchanged.
+    projected = (
+        *(_f32(f"cross_attention.{i}.{part}", *cross) for i in range(dit.num_layers) for part in ("key", "value")),
+        _f32("condition_bias", "batch", 1, 1, "cond"),
+    )
     specs = [
         GraphSpec("vision_encoder", (_f32("pixel_values", "batch", 3, size, size),),
                   (_f32("image_features", "batch", n_img, hidden),)),
@@ -97,13 +104,16 @@ def graph_specs(config: UniLIPConfig) -> dict[str, GraphSpec]:
                   (_f32("hidden_states", "batch", "cond", hidden), _i64("attention_mask", "batch", "cond")),
                   (_f32("condition", "batch", "cond", config.dit.caption_channels),)),
         GraphSpec(
-            "dit",
+            "dit_condition",
             (
-                _f32("latents", "batch", c, h, h),
-                _f32("timestep", "batch"),
                 _f32("condition", "batch", "cond", config.dit.caption_channels),
                 _i64("condition_mask", "batch", "cond"),
             ),
+            projected,
+        ),
+        GraphSpec(
+            "dit",
+            (_f32("latents", "batch", c, h, h), _f32("timestep", "batch"), *projected),
             (_f32("velocity", "batch", c, h, h),),
         ),
         GraphSpec("pixel_decoder", (_f32("latents", "batch", c, h, h),),
@@ -153,7 +163,8 @@ def graph_module(model: UniLIP, name: str) -> nn.Module:
         "vision_encoder": model.encode_images,
         "embed_tokens": model.embed_tokens,
         "connector": model.connect,
-        "dit": model.dit,
+        "dit_condition": model.dit_condition,
+        "dit": model.dit_step,
         "pixel_decoder": model.decode_latents,
         "latent_encoder": model.encode_latents,
     }

@@ -15,7 +15,7 @@ from unilip.sampling import DEFAULT_SHIFT
 from unilip.templates import ROUTE_ANSWERS, TEMPLATES
 from unilip.tokenizer import PAD, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, Tokenizer
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST_FILE = "unilip.json"
 QUERIES_FILE = "queries.npy"
 ROUTING_MODES = ("image_start_token", "zero_shot")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import torch
 
+from unilip.export_graphs import graph_specs
 from unilip.model import UniLIP
 from unilip.model.masks import positions_from_mask
 
@@ -25,6 +26,7 @@ GRAPH_CASES = {
     "decoder_cached": "decoder",
     "decoder": "decoder",
     "connector": "connector",
+    "dit_condition": "dit_condition",
     "dit": "dit",
     "pixel_decoder": "pixel_decoder",
     "latent_encoder": "latent_encoder",
@@ -65,6 +67,11 @@ def graph_inputs(model: UniLIP, seed: int) -> dict[str, dict[str, torch.Tensor]]
            for i, pair in enumerate(present) for part, kv in zip(("key", "value"), pair)},
     }
     cond_mask = _left_padded_mask(b, SAMPLE_COND)
+    projected = [t.name for t in graph_specs(config)["dit_condition"].outputs]
+    dit_condition = {
+        "condition": torch.randn(b, SAMPLE_COND, config.dit.caption_channels, generator=g),  # (B, L, Cc)
+        "condition_mask": cond_mask,
+    }
     return {
         "vision_encoder": {"pixel_values": pixels},
         "embed_tokens": {"input_ids": ids},
@@ -74,11 +81,11 @@ def graph_inputs(model: UniLIP, seed: int) -> dict[str, dict[str, torch.Tensor]]
             "hidden_states": torch.randn(b, SAMPLE_COND, llm.hidden_size, generator=g),  # (B, L, H)
             "attention_mask": cond_mask,
         },
+        "dit_condition": dit_condition,
         "dit": {
             "latents": torch.randn(b, c, h, h, generator=g),  # (B, C, h, w)
             "timestep": torch.linspace(900.0, 250.0, b),  # (B,) sigma * 1000
-            "condition": torch.randn(b, SAMPLE_COND, config.dit.caption_channels, generator=g),  # (B, L, Cc)
-            "condition_mask": cond_mask,
+            **dict(zip(projected, model.dit_condition(**dit_condition))),
         },
         "pixel_decoder": {"latents": torch.randn(b, c, h, h, generator=g)},  # (B, C, h, w)
         "latent_encoder": {"pixel_values": torch.rand(b, 3, size, size, generator=g)},  # (B, 3, S, S)

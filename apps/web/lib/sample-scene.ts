@@ -8,9 +8,10 @@ import {
   GRID_SIDE,
   IMAGE_SIZE,
   listWords,
-  OBJECT_SIDES,
   type ObjectSize,
+  objectSide,
   PALETTE,
+  roundHalfEven,
   type ShapeKind,
 } from "./shapes-world.ts";
 
@@ -62,14 +63,14 @@ export interface ObjectBox {
   side: number;
 }
 
-/** The box an object is drawn in, centred in its cell (render.py object_box; no .5 ties arise at 64 px). */
+/** The box an object is drawn in, centred in its cell; the same arithmetic as render.py `object_box`. */
 export function objectBox(object: SceneObject): ObjectBox {
   checkCell(object.row, object.col);
-  const side = OBJECT_SIDES[object.size];
+  const side = objectSide(object.size);
   const cell = IMAGE_SIZE / GRID_SIDE;
   return {
-    top: Math.round((object.row + 0.5) * cell - side / 2),
-    left: Math.round((object.col + 0.5) * cell - side / 2),
+    top: roundHalfEven((object.row + 0.5) * cell - side / 2),
+    left: roundHalfEven((object.col + 0.5) * cell - side / 2),
     side,
   };
 }

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ..config import DiTConfig
-from .dit_blocks import DiTBlock, PlainLayerNorm
+from .dit_blocks import DiTBlock, PlainLayerNorm, condition_bias
 from .qwen2_layer import RMSNorm
 
 # Period range of the sinusoidal timestep and position features.
@@ -58,6 +58,32 @@ class SanaDiT(nn.Module):
         self.final_table = nn.Parameter(torch.randn(2, d) / d**0.5)
         self.final_linear = nn.Linear(d, latent_channels)
 
+    def project_condition(
+        self, condition: torch.Tensor, condition_mask: torch.Tensor
+    ) -> tuple[list[tuple[torch.Tensor, torch.Tensor]], torch.Tensor]:
+        """condition (B, L, Cc), mask (B, L) -> every block's cross-attention keys and values
+        (B, nh, L, hd), and the score bias (B, 1, 1, L): what the sampling steps share."""
+        y = self.y_norm(self.y_embedder(condition))  # (B, L, d)
+        return [block.cross_attn.project(y) for block in self.blocks], condition_bias(condition_mask)
+
+    def step(
+        self,
+        latents: torch.Tensor,
+        timestep: torch.Tensor,
+        cross: list[tuple[torch.Tensor, torch.Tensor]],
+        bias: torch.Tensor,
+    ) -> torch.Tensor:
+        """latents (B, C, h, w), timestep (B,) = sigma * 1000, the projected condition -> velocity (B, C, h, w)."""
+        batch, channels, height, width = latents.shape
+        x = self.x_embedder(latents).flatten(2).transpose(1, 2) + self.pos_embed  # (B, h*w, d)
+        t = self.t_embedder(timestep_features(timestep, self.config.timestep_freq_dim))  # (B, d)
+        modulation = self.t_block(t).reshape(batch, 6, -1)  # (B, 6, d)
+        for block, block_cross in zip(self.blocks, cross):
+            x = block(x, block_cross, bias, modulation, height, width)
+        shift, scale = (self.final_table[None] + t[:, None]).chunk(2, dim=1)  # each (B, 1, d)
+        x = self.final_linear(self.final_norm(x) * (1 + scale) + shift)  # (B, h*w, C)
+        return x.transpose(1, 2).reshape(batch, channels, height, width)  # (B, C, h, w)
+
     def forward(
         self,
         latents: torch.Tensor,
@@ -67,13 +93,4 @@ class SanaDiT(nn.Module):
     ) -> torch.Tensor:
         """latents (B, C, h, w), timestep (B,) = sigma * 1000, condition (B, L, Cc), mask (B, L)
         -> velocity (B, C, h, w)."""
-        batch, channels, height, width = latents.shape
-        x = self.x_embedder(latents).flatten(2).transpose(1, 2) + self.pos_embed  # (B, h*w, d)
-        t = self.t_embedder(timestep_features(timestep, self.config.timestep_freq_dim))  # (B, d)
-        modulation = self.t_block(t).reshape(batch, 6, -1)  # (B, 6, d)
-        y = self.y_norm(self.y_embedder(condition))  # (B, L, d)
-        for block in self.blocks:
-            x = block(x, y, condition_mask, modulation, height, width)
-        shift, scale = (self.final_table[None] + t[:, None]).chunk(2, dim=1)  # each (B, 1, d)
-        x = self.final_linear(self.final_norm(x) * (1 + scale) + shift)  # (B, h*w, C)
-        return x.transpose(1, 2).reshape(batch, channels, height, width)  # (B, C, h, w)
+        return self.step(latents, timestep, *self.project_condition(condition, condition_mask))

@@ -57,7 +57,16 @@ class LinearSelfAttention(nn.Module):
         return self.proj(_merge_heads(numerator / (denominator + LINEAR_ATTENTION_EPS)))
 
 
+def condition_bias(condition_mask: torch.Tensor) -> torch.Tensor:
+    """(B, L) 0/1 mask -> (B, 1, 1, L) additive score bias: 0 where attended, MASKED_SCORE at padding."""
+    keep = condition_mask.bool()[:, None, None, :]
+    return torch.where(keep, torch.zeros((), dtype=torch.float32), torch.full((), MASKED_SCORE))
+
+
 class CrossAttention(nn.Module):
+    """Softmax attention from the latent tokens to the condition. The condition's keys and values do not
+    change over the sampling steps, so `project` runs once per image and `attend` once per step."""
+
     def __init__(self, hidden_size: int, num_heads: int) -> None:
         super().__init__()
         self.num_heads = num_heads
@@ -65,12 +74,16 @@ class CrossAttention(nn.Module):
         self.kv = nn.Linear(hidden_size, 2 * hidden_size)
         self.proj = nn.Linear(hidden_size, hidden_size)
 
-    def forward(self, x: torch.Tensor, condition: torch.Tensor, condition_mask: torch.Tensor) -> torch.Tensor:
+    def project(self, condition: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """condition (B, L, d) -> keys, values, each (B, nh, L, hd)."""
+        k, v = (_split_heads(part, self.num_heads) for part in self.kv(condition).chunk(2, dim=-1))
+        return k, v
+
+    def attend(self, x: torch.Tensor, key: torch.Tensor, value: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        """x (B, N, d), key/value (B, nh, L, hd), bias (B, 1, 1, L) -> (B, N, d)."""
         q = _split_heads(self.q(x), self.num_heads)  # (B, nh, N, hd)
-        k, v = (_split_heads(part, self.num_heads) for part in self.kv(condition).chunk(2, dim=-1))  # (B, nh, L, hd)
-        scores = q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5  # (B, nh, N, L)
-        scores = scores.masked_fill(~condition_mask.bool()[:, None, None, :], MASKED_SCORE)
-        return self.proj(_merge_heads(scores.softmax(dim=-1) @ v))
+        scores = q @ key.transpose(-1, -2) / q.shape[-1] ** 0.5 + bias  # (B, nh, N, L)
+        return self.proj(_merge_heads(scores.softmax(dim=-1) @ value))
 
 
 class GLUMBConv(nn.Module):
@@ -104,16 +117,17 @@ class DiTBlock(nn.Module):
     def forward(
         self,
         x: torch.Tensor,
-        condition: torch.Tensor,
-        condition_mask: torch.Tensor,
+        cross: tuple[torch.Tensor, torch.Tensor],
+        bias: torch.Tensor,
         modulation: torch.Tensor,
         height: int,
         width: int,
     ) -> torch.Tensor:
-        """x (B, N, d), condition (B, L, d), mask (B, L), modulation (B, 6, d) -> (B, N, d)."""
+        """x (B, N, d), cross = this block's condition keys and values (B, nh, L, hd), bias (B, 1, 1, L),
+        modulation (B, 6, d) -> (B, N, d)."""
         shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = (
             self.scale_shift_table[None] + modulation
         ).chunk(6, dim=1)  # each (B, 1, d)
         x = x + gate_msa * self.attn(self.norm1(x) * (1 + scale_msa) + shift_msa)
-        x = x + self.cross_attn(x, condition, condition_mask)
+        x = x + self.cross_attn.attend(x, *cross, bias)
         return x + gate_mlp * self.mlp(self.norm2(x) * (1 + scale_mlp) + shift_mlp, height, width)

@@ -129,6 +129,23 @@ class UniLIP(nn.Module):
         expect_shape("condition_mask", condition_mask, tuple(condition.shape[:2]))
         return self.denoiser(latents, timestep, condition, condition_mask)
 
+    def dit_condition(self, condition: torch.Tensor, condition_mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The part of `dit` that only depends on the condition, computed once per image: condition (B, L, Cc),
+        mask (B, L) -> (block 0 key, block 0 value, block 1 key, ..., bias); keys and values (B, nh, L, hd),
+        bias (B, 1, 1, L)."""
+        expect_shape("condition", condition, (None, None, self.config.dit.caption_channels))
+        expect_shape("condition_mask", condition_mask, tuple(condition.shape[:2]))
+        cross, bias = self.denoiser.project_condition(condition, condition_mask)
+        return (*(t for key_value in cross for t in key_value), bias)
+
+    def dit_step(self, latents: torch.Tensor, timestep: torch.Tensor, *projected: torch.Tensor) -> torch.Tensor:
+        """`dit` with the condition already projected by `dit_condition` (its outputs, in order)."""
+        self._expect_latents(latents)
+        expect_shape("timestep", timestep, (latents.shape[0],))
+        expect_shape("projected condition", torch.empty(len(projected)), (2 * len(self.denoiser.blocks) + 1,))
+        cross = [(projected[i], projected[i + 1]) for i in range(0, len(projected) - 1, 2)]
+        return self.denoiser.step(latents, timestep, cross, projected[-1])
+
     def decode_latents(self, latents: torch.Tensor) -> torch.Tensor:
         """Unscaled latents (B, C, h, w) -> pixels (B, 3, S, S), about [0, 1]."""
         self._expect_latents(latents)

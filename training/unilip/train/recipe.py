@@ -13,11 +13,16 @@ import argparse
 import copy
 import dataclasses
 import json
+import os
 import time
 from pathlib import Path
 
-import numpy as np
-import torch
+# OpenBLAS starts its own worker threads beside torch's (set_num_threads does not reach them); on 2 cores
+# they spin against torch and slow a step 2-3x. Read when the library loads, so set before numpy/torch.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 from unilip import world
 from unilip.checkpoint import save_checkpoint

@@ -27,6 +27,8 @@ export const BENCH_DEFAULTS = {
 } as const;
 /** Timed repetitions are the expensive part; more than this is a mistake, not a benchmark. */
 export const MAX_BENCH_RUNS = 20;
+/** Threads per runtime; beyond a machine's cores both sides only slow down. */
+export const MAX_BENCH_THREADS = 64;
 /**
  * The engine as a cold request sees it, like the PyTorch reference: no encoder features or prompt KV
  * kept from the warm-up, so each timed run encodes its image and prefills its whole prompt.
@@ -46,6 +48,7 @@ export async function benchCommand(args: string[], io: CommandIo): Promise<void>
     python: { type: "string" },
     runs: { type: "string" },
     steps: { type: "string" },
+    threads: { type: "string" },
   });
   if (positionals.length > 0)
     throw new UsageError(`bench takes no arguments; got "${positionals.join(" ")}"`);
@@ -61,6 +64,10 @@ export async function benchCommand(args: string[], io: CommandIo): Promise<void>
     BENCH_DEFAULTS.steps,
     MAX_STEPS,
   );
+  // Both runtimes get the same count: comparing 2 ONNX threads with 1 torch thread measures the machine.
+  const threadsValue = numberOption(values.threads, "--threads", true);
+  const threads =
+    threadsValue === undefined ? undefined : positive(threadsValue, "--threads", 1, MAX_BENCH_THREADS);
   const model = values.model ?? DEFAULT_MODEL_DIR;
   // Checked before the ONNX side runs, so a typo costs no benchmark.
   if (values.checkpoint !== undefined) {
@@ -87,7 +94,7 @@ export async function benchCommand(args: string[], io: CommandIo): Promise<void>
           progress.stop();
         }
       },
-      BENCH_ENGINE_OPTIONS,
+      threads === undefined ? BENCH_ENGINE_OPTIONS : { ...BENCH_ENGINE_OPTIONS, threads },
     );
     let reference: BenchReport | undefined;
     if (values.checkpoint !== undefined) {
@@ -97,9 +104,11 @@ export async function benchCommand(args: string[], io: CommandIo): Promise<void>
         packageDir: model,
         workload,
         ...(values.python === undefined ? {} : { python: values.python }),
+        ...(threads === undefined ? {} : { threads }),
       });
     }
     io.stdout.write(formatBenchTable(onnx, reference, steps));
+    io.stdout.write(`(threads per runtime: ${threads ?? "each library's default"})\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

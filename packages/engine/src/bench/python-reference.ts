@@ -18,9 +18,11 @@ export interface ReferenceRun {
   packageDir: string;
   workload: BenchWorkload;
   python?: string;
+  /** torch and OpenBLAS threads; unset leaves both libraries to choose. */
+  threads?: number;
 }
 
-export function referenceArgs({ checkpoint, packageDir, workload }: ReferenceRun): string[] {
+export function referenceArgs({ checkpoint, packageDir, workload, threads }: ReferenceRun): string[] {
   return [
     "-m",
     "unilip.bench_reference",
@@ -49,7 +51,16 @@ export function referenceArgs({ checkpoint, packageDir, workload }: ReferenceRun
     String(workload.seed),
     "--runs",
     String(workload.runs),
+    ...(threads === undefined ? [] : ["--threads", String(threads)]),
   ];
+}
+
+/**
+ * OpenBLAS keeps worker threads of its own that torch's thread setting does not reach, and reads their
+ * count only at load, so a thread limit has to reach it through the environment.
+ */
+export function referenceEnv(threads: number | undefined): NodeJS.ProcessEnv {
+  return threads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
 }
 
 /** Parses the reference's stdout: its last non-empty line is the JSON report. */
@@ -75,7 +86,11 @@ export function parseReferenceOutput(stdout: string): BenchReport {
 export function runPythonReference(run: ReferenceRun): Promise<BenchReport> {
   const python = run.python ?? DEFAULT_PYTHON;
   return new Promise((resolve, reject) => {
-    const child = spawn(python, referenceArgs(run), { cwd: TRAINING_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(python, referenceArgs(run), {
+      cwd: TRAINING_DIR,
+      env: referenceEnv(run.threads),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {

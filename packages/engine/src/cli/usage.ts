@@ -18,10 +18,11 @@ commands:
   edit IN.png INSTRUCTION -o OUT.png [--mask MASK.png]
                                     image editing; white mask pixels may change, black ones are kept
   reconstruct IN.png -o OUT.png     encode and decode an image through the UniLIP latent
-  bench [--checkpoint CKPT] [--runs N] [--steps N] [--python PATH]
+  bench [--checkpoint CKPT] [--runs N] [--steps N] [--python PATH] [--threads N]
                                     latency, decode speed and memory with caches off; with the training
                                     checkpoint the package was exported from, side by side with PyTorch
-                                    (run by PATH, default ${DEFAULT_PYTHON}) against the speed targets
+                                    (run by PATH, default ${DEFAULT_PYTHON}) against the speed targets;
+                                    --threads gives both runtimes the same number of threads
 
 options:
   --model DIR                       model package (default: the bundled model)

@@ -2,11 +2,12 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_PACKAGE_DIR } from "../package/fixture-package.test-helper.ts";
 import { loadPackage } from "../package/load-package.ts";
-import type { LoadedPackage } from "../package/types.ts";
+import type { GraphName, LoadedPackage } from "../package/types.ts";
 import { randn } from "../rng/randn.ts";
 import type { ProgressEvent } from "../types.ts";
 import { buildCondition, type DitCondition } from "./condition.ts";
 import { latentSize } from "./decode-latents.ts";
+import { projectCondition } from "./project-condition.ts";
 import { type SampleRequest, sampleLatents } from "./sample.ts";
 import { createScheduler } from "./scheduler/create-scheduler.ts";
 
@@ -69,5 +70,54 @@ describe("sampleLatents", () => {
     const x = await sampleLatents(pkg, request(2));
     expect(x).toHaveLength(latentSize(pkg));
     expect(x.every(Number.isFinite)).toBe(true);
+  });
+});
+
+/** The package with its graph calls counted. */
+function counting(): { pkg: LoadedPackage; calls: Map<GraphName, number> } {
+  const calls = new Map<GraphName, number>();
+  const run: LoadedPackage["run"] = (graph, feeds) => {
+    calls.set(graph, (calls.get(graph) ?? 0) + 1);
+    return pkg.run(graph, feeds);
+  };
+  return { pkg: { ...pkg, run }, calls };
+}
+
+describe("projectCondition", () => {
+  it("returns every dit input besides the latents and the timestep", async () => {
+    const projected = await projectCondition(pkg, condition);
+    const stepInputs = (pkg.manifest.graphs.dit?.inputs ?? []).map((io) => io.name);
+    expect(Object.keys(projected).sort()).toEqual(
+      stepInputs.filter((name) => name !== "latents" && name !== "timestep").sort(),
+    );
+  });
+
+  it("runs once per image, not once per sampling step", async () => {
+    const { pkg: counted, calls } = counting();
+    const steps = 5;
+    await sampleLatents(counted, {
+      condition,
+      noise: randn(1, latentSize(pkg)),
+      scheduler: createScheduler("dpm-solver++2m", steps, 3),
+      guidance: 4.5,
+      previewEvery: 0,
+    });
+    expect(calls.get("dit_condition")).toBe(1);
+    expect(calls.get("dit")).toBe(steps);
+  });
+
+  it("names the dit inputs a package's dit_condition fails to return", async () => {
+    const broken: LoadedPackage = {
+      ...pkg,
+      run: async (graph, feeds) => {
+        const out = await pkg.run(graph, feeds);
+        if (graph === "dit_condition") delete out.condition_bias;
+        return out;
+      },
+    };
+    await expect(projectCondition(broken, condition)).rejects.toMatchObject({
+      code: "runtime",
+      message: expect.stringContaining("condition_bias"),
+    });
   });
 });

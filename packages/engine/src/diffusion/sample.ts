@@ -10,6 +10,7 @@ import type { DitCondition } from "./condition.ts";
 import { decodeLatents, latentSize } from "./decode-latents.ts";
 import { predictX0 } from "./flow-sigmas.ts";
 import { combineGuidance } from "./guidance.ts";
+import { type ProjectedCondition, projectCondition } from "./project-condition.ts";
 import { type SamplingSettings, throwIfAborted } from "./sampling-options.ts";
 import type { FlowScheduler } from "./scheduler/types.ts";
 
@@ -34,7 +35,7 @@ async function velocityAt(
   pkg: LoadedPackage,
   x: Float32Array,
   sigma: number,
-  condition: DitCondition,
+  condition: ProjectedCondition,
 ): Promise<Float32Array> {
   const { channels, height, width } = pkg.manifest.latent;
   const batched = new Float32Array(2 * x.length);
@@ -45,8 +46,7 @@ async function velocityAt(
   const out = await pkg.run("dit", {
     latents: new ort.Tensor("float32", batched, [2, channels, height, width]),
     timestep: new ort.Tensor("float32", Float32Array.of(timestep, timestep), [2]),
-    condition: condition.condition,
-    condition_mask: condition.mask,
+    ...condition,
   });
   const velocity = out.velocity;
   if (velocity === undefined || velocity.data.length !== batched.length) {
@@ -65,11 +65,12 @@ export async function sampleLatents(pkg: LoadedPackage, request: SampleRequest):
     );
   }
   const totalSteps = scheduler.sigmas.length - 1;
+  const condition = await projectCondition(pkg, request.condition);
   let x = request.noise;
   for (let i = 0; i < totalSteps; i++) {
     throwIfAborted(signal);
     const sigma = scheduler.sigmas[i] ?? 0;
-    const velocity = combineGuidance(await velocityAt(pkg, x, sigma, request.condition), guidance);
+    const velocity = combineGuidance(await velocityAt(pkg, x, sigma, condition), guidance);
     const step = i + 1;
     const previewDue = previewEvery > 0 && step % previewEvery === 0 && step < totalSteps;
     const preview = previewDue

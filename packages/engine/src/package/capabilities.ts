@@ -6,8 +6,8 @@ import type { GraphName } from "./types.ts";
 const NEEDS: Record<Route | "reconstruct" | "image_input", readonly GraphName[]> = {
   understand: ["embed_tokens", "decoder"],
   image_input: ["vision_encoder"],
-  generate: ["embed_tokens", "decoder", "connector", "dit", "pixel_decoder"],
-  edit: ["embed_tokens", "decoder", "connector", "dit", "pixel_decoder", "vision_encoder"],
+  generate: ["embed_tokens", "decoder", "connector", "dit_condition", "dit", "pixel_decoder"],
+  edit: ["embed_tokens", "decoder", "connector", "dit_condition", "dit", "pixel_decoder", "vision_encoder"],
   reconstruct: ["latent_encoder", "pixel_decoder"],
 };
 

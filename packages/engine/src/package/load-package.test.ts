@@ -28,7 +28,7 @@ describe("loadPackage", () => {
 
   it("reads the manifest, queries, tokenizer and sizes", () => {
     const { manifest } = pkg;
-    expect(manifest.format_version).toBe(1);
+    expect(manifest.format_version).toBe(2);
     expect(pkg.queries.dims).toEqual([manifest.queries.count, manifest.llm.hidden_size]);
     expect(pkg.memoryBytes).toBeGreaterThan(0);
     expect(pkg.tokenizer.encode("<|im_end|>")).toEqual([manifest.tokens.im_end]);
@@ -103,7 +103,14 @@ describe("loadPackage", () => {
   it("accepts a text-only package and reports the missing graphs as unsupported", async () => {
     const dir = copyPackage((m) => {
       const graphs = m.graphs as Record<string, unknown>;
-      for (const name of ["vision_encoder", "connector", "dit", "pixel_decoder", "latent_encoder"])
+      for (const name of [
+        "vision_encoder",
+        "connector",
+        "dit_condition",
+        "dit",
+        "pixel_decoder",
+        "latent_encoder",
+      ])
         delete graphs[name];
     });
     const textOnly = await loadPackage(dir);

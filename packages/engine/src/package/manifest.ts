@@ -10,6 +10,7 @@ export const GRAPH_NAMES = [
   "embed_tokens",
   "decoder",
   "connector",
+  "dit_condition",
   "dit",
   "pixel_decoder",
   "latent_encoder",
@@ -39,13 +40,15 @@ const GraphsSchema = z.object({
   decoder: GraphSpecSchema,
   vision_encoder: GraphSpecSchema.optional(),
   connector: GraphSpecSchema.optional(),
+  dit_condition: GraphSpecSchema.optional(),
   dit: GraphSpecSchema.optional(),
   pixel_decoder: GraphSpecSchema.optional(),
   latent_encoder: GraphSpecSchema.optional(),
 });
 
 export const ManifestSchema = z.object({
-  format_version: z.literal(1),
+  // 2: the DiT's condition projection is its own graph (dit_condition), run once per image.
+  format_version: z.literal(2),
   name: z.string().min(1),
   description: z.string(),
   config: z.record(z.string(), z.unknown()),

@@ -8,6 +8,7 @@ export type GraphName =
   | "embed_tokens"
   | "decoder"
   | "connector"
+  | "dit_condition"
   | "dit"
   | "pixel_decoder"
   | "latent_encoder";
