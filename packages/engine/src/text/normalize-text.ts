@@ -1,28 +1,32 @@
-// User text made to look like the text the model was trained on. A package whose manifest sets
-// `text.lowercase` was trained on lower-case text only, so "Draw a RED circle" would reach it as tokens it
-// never saw. Every user/system turn and every generate/edit prompt passes through here before it is
-// tokenised; the package's own templates and assistant turns never do.
+// User text made safe and made to look like the text the model was trained on. Every user/system turn and
+// every generate/edit prompt passes through here before it is tokenised; the package's own templates and
+// assistant turns never do.
+import { EngineError } from "../errors.ts";
 import type { LoadedPackage } from "../package/types.ts";
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/**
+ * Refuses user text that contains one of the tokenizer's special tokens. The tokenizer would read a typed
+ * `<|im_end|>` as the real control token, so the text could close its own turn and write the assistant's
+ * or system's; an `<IMG_CONTEXT>` would shift the image slots.
+ */
+function refuseSpecialTokens(pkg: LoadedPackage, text: string): void {
+  const found = pkg.tokenizer.specialTokens.find((token) => token.length > 0 && text.includes(token));
+  if (found !== undefined) {
+    throw new EngineError(
+      "invalid_argument",
+      `the text may not contain the reserved token ${JSON.stringify(found)} (the model's chat-control tokens)`,
+    );
+  }
 }
 
 /**
- * The text as the model expects it. Special tokens keep their case: a typed `<IMG_CONTEXT>` must stay
- * the reserved token (and be refused as such), never turn into harmless-looking plain text.
+ * The text as the model expects it, after refusing special tokens. A package whose manifest sets
+ * `text.lowercase` was trained on lower-case text only, so "Draw a RED circle" would reach it as tokens it
+ * never saw.
  */
 export function normalizeUserText(pkg: LoadedPackage, text: string): string {
-  if (!pkg.manifest.text.lowercase) return text;
-  const specials = pkg.tokenizer.specialTokens.filter((token) => token.length > 0);
-  if (specials.length === 0) return text.toLowerCase();
-  // Longest first, so the alternation matches as the tokenizer does (leftmost, longest).
-  const alternatives = [...specials].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  // With a capturing group, split puts the special tokens at the odd indices.
-  return text
-    .split(new RegExp(`(${alternatives.join("|")})`))
-    .map((piece, i) => (i % 2 === 1 ? piece : piece.toLowerCase()))
-    .join("");
+  refuseSpecialTokens(pkg, text);
+  return pkg.manifest.text.lowercase ? text.toLowerCase() : text;
 }
 
 /** A package template with its placeholder replaced by the normalised user text; the template is kept as is. */
