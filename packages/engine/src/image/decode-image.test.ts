@@ -16,6 +16,26 @@ async function rejection(promise: Promise<unknown>): Promise<EngineError> {
 }
 
 describe("decodeImage", () => {
+  it("reads a JPEG upright by its EXIF orientation, as its viewer shows it", async () => {
+    // Stored 2 x 1: red on the left, blue on the right. Orientation 6 shows it rotated 90 degrees
+    // clockwise, so red is on top and blue below.
+    const stored = Buffer.from([255, 0, 0, 0, 0, 255]);
+    const jpeg = await sharp(stored, { raw: { width: 2, height: 1, channels: 3 } })
+      .resize(40, 20, { kernel: "nearest" })
+      .jpeg({ quality: 100 })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const pixels = await decodeImage(jpeg, 2);
+    const plane = 4;
+    const red = (i: number) => pixels[i] as number;
+    const blue = (i: number) => pixels[2 * plane + i] as number;
+    // Row 0 (pixels 0, 1) red, row 1 (pixels 2, 3) blue.
+    expect(red(0)).toBeGreaterThan(0.8);
+    expect(blue(0)).toBeLessThan(0.2);
+    expect(blue(2)).toBeGreaterThan(0.8);
+    expect(red(2)).toBeLessThan(0.2);
+  });
+
   it("stretches any aspect ratio to the square, and reads grayscale + alpha as RGB", async () => {
     const wide = await sharp({ create: { width: 12, height: 3, channels: 4, background: "#ff000080" } })
       .png()

@@ -3,10 +3,14 @@
 import { EngineError } from "../errors.ts";
 import { readImage } from "./read-image.ts";
 
-/** Decodes to RGB float32 [3, size, size] in [0, 1], stretched to the square (sharp fit "fill"). */
+/**
+ * Decodes to RGB float32 [3, size, size] in [0, 1], stretched to the square (sharp fit "fill"), upright
+ * by its EXIF orientation as a viewer shows it: a phone photo must not reach the model on its side.
+ */
 export async function decodeImage(bytes: Uint8Array, size: number): Promise<Float32Array> {
   const raw = await readImage(bytes, (image) =>
     image
+      .autoOrient()
       .flatten({ background: { r: 255, g: 255, b: 255 } })
       .toColourspace("srgb")
       .resize(size, size, { fit: "fill" })
