@@ -53,6 +53,22 @@ def test_edit_places_features_in_the_input_and_over_the_hidden_states():
     assert not torch.equal(trace.hidden_states[0, 2 + n], trace.inputs_embeds[0, 2 + n])
 
 
+def test_queries_only_ablation_hands_the_dit_the_query_states_alone():
+    model = tiny_model()
+    n, n_query = model.config.vision.tokens_per_image, model.config.n_query
+    ids = torch.tensor([[20, 21] + [IMG] * n + [22]])
+    features = model.encode_images(torch.rand(1, 3, 32, 32))
+    dual = trace_condition(model, ids, torch.ones_like(ids), features, ids == IMG)
+    ablated = trace_condition(model, ids, torch.ones_like(ids), features, ids == IMG, queries_only=True)
+    assert ablated.condition.shape == (1, n_query, model.config.dit.caption_channels)
+    assert ablated.attention_mask.tolist() == [[1] * n_query]
+    # Same LLM pass: the image reaches the queries through attention, but is not written over any state.
+    assert torch.equal(ablated.hidden_states, dual.hidden_states[:, -n_query:])
+    other = model.encode_images(torch.rand(1, 3, 32, 32))
+    moved = trace_condition(model, ids, torch.ones_like(ids), other, ids == IMG, queries_only=True)
+    assert not torch.allclose(moved.condition, ablated.condition)
+
+
 def test_image_count_mismatch_is_a_typed_error():
     model = tiny_model()
     ids = torch.tensor([[20, IMG, IMG]])

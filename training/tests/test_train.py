@@ -15,7 +15,7 @@ from unilip.model import UniLIP
 from unilip.pipelines import understand_greedy
 from unilip.templates import TEMPLATES
 from unilip.tokenizer import build_tokenizer
-from unilip.train import batches, evaluate, recipe, report
+from unilip.train import ablation, batches, evaluate, recipe, report
 from unilip.train.chats import IGNORE, ROUTE_ANSWERS, encode_chat, sample_chat
 from unilip.train.greedy import greedy_answers
 
@@ -86,3 +86,11 @@ def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
     assert set(result["understanding"]["stage2_encoder"]) == {"train", "heldout"}
     markdown = report.render(json.loads(json.dumps(result)))
     assert "## ShapesEval-Edit" in markdown and "| gen2 | 3 |" in markdown
+
+    ablated = tmp_path / "queries-only"
+    assert set(ablation.train_queries_only(tmp_path, ablated, quick=True, seed=0, minutes=1)) == {"gen1", "gen2"}
+    comparison = ablation.compare(tmp_path, ablated, quick=True)
+    assert comparison["queries_only"]["training_steps"] == {"gen1": 3, "gen2": 3}
+    assert 0 <= comparison["queries_only"]["editing"]["train"]["success"] <= 1
+    result["ablation"] = comparison
+    assert "| queries_only | 3 |" in report.render(json.loads(json.dumps(result)))

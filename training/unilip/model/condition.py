@@ -31,6 +31,7 @@ def trace_condition(
     attention_mask: torch.Tensor,
     image_features: torch.Tensor | None = None,
     image_positions_mask: torch.Tensor | None = None,
+    queries_only: bool = False,
 ) -> ConditionTrace:
     """`build_condition`, keeping the intermediates."""
     expect_shape("input_ids", input_ids, (None, None))
@@ -52,7 +53,10 @@ def trace_condition(
     position_ids = positions_from_mask(mask)
     _, hidden, _ = model.decoder(embeds, mask, position_ids, model.empty_cache(batch))
 
-    if image_features is not None and positions is not None:
+    if queries_only:
+        # The ablation's MetaQuery-style condition: only the queries' hidden states reach the DiT.
+        hidden, mask = hidden[:, -n_query:], mask[:, -n_query:]
+    elif image_features is not None and positions is not None:
         no_queries = torch.zeros(batch, n_query, dtype=torch.bool, device=positions.device)
         hidden = hidden.masked_scatter(torch.cat((positions, no_queries), dim=1)[..., None], image_features)
     return ConditionTrace(embeds, mask, position_ids, hidden, model.connect(hidden, mask))
@@ -64,14 +68,17 @@ def build_condition(
     attention_mask: torch.Tensor,
     image_features: torch.Tensor | None = None,
     image_positions_mask: torch.Tensor | None = None,
+    queries_only: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Prompt ids (B, T) left-padded with mask (B, T) -> condition (B, T + n_query, Cc) and its mask.
 
     For edits, `image_features` (B, N, H) go in at the N True positions per row of
     `image_positions_mask` (B, T), and overwrite the LLM's last hidden states there again, so the DiT
-    sees the raw encoder features of the source image.
+    sees the raw encoder features of the source image. `queries_only` is the ablation without that dual
+    condition: the DiT sees the n_query queries' states only, (B, n_query, Cc), and the image only
+    through them.
     """
-    trace = trace_condition(model, input_ids, attention_mask, image_features, image_positions_mask)
+    trace = trace_condition(model, input_ids, attention_mask, image_features, image_positions_mask, queries_only)
     return trace.condition, trace.attention_mask
 
 

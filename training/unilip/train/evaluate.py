@@ -18,7 +18,7 @@ import torch
 
 from unilip import world
 from unilip.chat_template import IM_END, IMG_CONTEXT, expand_image_placeholders, render_chat
-from unilip.checkpoint import load_checkpoint
+from unilip.checkpoint import Checkpoint, load_checkpoint
 from unilip.model import UniLIP
 from unilip.model.condition import build_condition
 from unilip.pipelines import left_pad
@@ -109,21 +109,22 @@ def reconstruction(model: UniLIP, n: int, seed: int) -> dict:
 
 @torch.no_grad()
 def _draw(model: UniLIP, tokenizer: Tokenizer, pairs: list[tuple[list[int], list[int]]],
-          sources: torch.Tensor | None, seed: int) -> list[np.ndarray]:
+          sources: torch.Tensor | None, seed: int, queries_only: bool) -> list[np.ndarray]:
     """(cond ids, null ids) pairs -> images, CFG with both halves in one batch (null first)."""
     ids, mask = left_pad([null for _, null in pairs] + [cond for cond, _ in pairs], tokenizer.pad_id)
     features = positions = None
     if sources is not None:
         features = model.encode_images(torch.cat((sources, sources)))  # (2B, N, H)
         positions = ids == tokenizer.special_ids[IMG_CONTEXT]
-    condition, condition_mask = build_condition(model, ids, mask, features, positions)
+    condition, condition_mask = build_condition(model, ids, mask, features, positions, queries_only)
     c = model.config
     noise = initial_noise((len(pairs), c.latent_channels, c.latent_size, c.latent_size), seed)
     x0 = sample(model, condition, condition_mask, noise, SAMPLER["steps"], SAMPLER["guidance"], SAMPLER["sampler"])
     return to_uint8(model.decode_latents(x0 / c.unilip_factor))
 
 
-def generation(model: UniLIP, tokenizer: Tokenizer, per_category: int, split: str, seed: int) -> dict:
+def generation(model: UniLIP, tokenizer: Tokenizer, per_category: int, split: str, seed: int,
+               queries_only: bool = False) -> dict:
     rng = np.random.default_rng(seed)
     tokens = model.config.vision.tokens_per_image
     prompts = [world.gen_prompt(rng, cat, split=split) for cat in world.GEN_CATEGORIES for _ in range(per_category)]
@@ -131,7 +132,8 @@ def generation(model: UniLIP, tokenizer: Tokenizer, per_category: int, split: st
     hits: dict[str, list[bool]] = defaultdict(list)
     bar = ProgressBar(len(prompts) // BATCH + 1, f"generation ({split})")
     for i, chunk in enumerate(_chunks(prompts, BATCH)):
-        images = _draw(model, tokenizer, [generate_prompts(tokenizer, p.text, tokens) for p in chunk], None, seed + i)
+        pairs = [generate_prompts(tokenizer, p.text, tokens) for p in chunk]
+        images = _draw(model, tokenizer, pairs, None, seed + i, queries_only)
         for prompt, image in zip(chunk, images):
             hits[prompt.category].append(bool(world.score_gen(prompt, image)))
         bar.advance()
@@ -140,7 +142,7 @@ def generation(model: UniLIP, tokenizer: Tokenizer, per_category: int, split: st
     return result
 
 
-def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int) -> dict:
+def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int, queries_only: bool = False) -> dict:
     rng = np.random.default_rng(seed)
     tokens = model.config.vision.tokens_per_image
     edits = [world.edit_instruction(world.sample_scene(rng, split=split), rng, split=split) for _ in range(n)]
@@ -149,7 +151,7 @@ def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int) 
     for i, chunk in enumerate(_chunks(edits, BATCH)):
         pairs = [edit_prompts(tokenizer, e.instruction, tokens) for e in chunk]
         sources = pixels_of([e.source for e in chunk], model.config.vision.image_size)
-        images = _draw(model, tokenizer, pairs, sources, seed + i)
+        images = _draw(model, tokenizer, pairs, sources, seed + i, queries_only)
         for edit, image in zip(chunk, images):
             score = world.score_edit(edit, image)
             for key in ("satisfied", "unchanged", "success", "psnr_outside"):
@@ -160,15 +162,34 @@ def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int) 
     return result
 
 
-def evaluate_run(run_dir: Path, quick: bool) -> dict:
-    torch.set_num_threads(TORCH_THREADS)
+def sample_counts(quick: bool) -> tuple[int, int, int]:
+    """(scenes per QA split, prompts per generation category, edits per split)."""
+    scale = 0.05 if quick else 1.0
+    return max(2, int(100 * scale)), max(2, int(50 * scale)), max(2, int(200 * scale))
+
+
+def image_metrics(model: UniLIP, tokenizer: Tokenizer, quick: bool, queries_only: bool = False) -> dict:
+    """ShapesEval-Gen/Knowledge and -Edit on both splits, with fixed seeds so two models see the same tasks."""
+    _, per_category, edits = sample_counts(quick)
+    return {
+        "generation": {s: generation(model, tokenizer, per_category, s, 4, queries_only) for s in ("train", "heldout")},
+        "editing": {s: editing(model, tokenizer, edits, s, 5, queries_only) for s in ("train", "heldout")},
+    }
+
+
+def load_run(run_dir: Path) -> tuple[Checkpoint, Tokenizer]:
+    """A finished run's final checkpoint and its tokenizer."""
     checkpoint = load_checkpoint(run_dir / "final.pt")
-    model = checkpoint.model
     tokenizer_dir = run_dir / "eval-tokenizer"
     checkpoint.write_tokenizer(tokenizer_dir)
-    tokenizer = Tokenizer.from_dir(tokenizer_dir)
-    scale = 0.05 if quick else 1.0
-    scenes, per_category, edits = max(2, int(100 * scale)), max(2, int(50 * scale)), max(2, int(200 * scale))
+    return checkpoint, Tokenizer.from_dir(tokenizer_dir)
+
+
+def evaluate_run(run_dir: Path, quick: bool) -> dict:
+    torch.set_num_threads(TORCH_THREADS)
+    checkpoint, tokenizer = load_run(run_dir)
+    model = checkpoint.model
+    scenes, _, _ = sample_counts(quick)
 
     original = copy.deepcopy(model)
     original.vision.load_state_dict(torch.load(run_dir / "original_encoder.pt", map_location="cpu"))
@@ -185,8 +206,7 @@ def evaluate_run(run_dir: Path, quick: bool) -> dict:
         "routing": routing(model, tokenizer, scenes, 2),
         "reconstruction": {"stage1": reconstruction(stage1, 2 * scenes, 3),
                            "stage2": reconstruction(model, 2 * scenes, 3)},
-        "generation": {s: generation(model, tokenizer, per_category, s, 4) for s in ("train", "heldout")},
-        "editing": {s: editing(model, tokenizer, edits, s, 5) for s in ("train", "heldout")},
+        **image_metrics(model, tokenizer, quick),
         "meta": checkpoint.meta,
         "timings": json.loads((run_dir / "timings.json").read_text()),
     }
@@ -199,8 +219,11 @@ def main() -> None:
     parser.add_argument("--run-dir", type=Path, required=True, help="a finished recipe run (final.pt inside)")
     parser.add_argument("--out", type=Path, required=True, help="where eval.json goes")
     parser.add_argument("--quick", action="store_true", help="a few samples per metric (CI smoke run)")
+    parser.add_argument("--ablation", type=Path, help="ablation.json of `unilip.train.ablation`, kept in the report")
     args = parser.parse_args()
     report = evaluate_run(args.run_dir, args.quick)
+    if args.ablation is not None:
+        report["ablation"] = json.loads(args.ablation.read_text())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))

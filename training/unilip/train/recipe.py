@@ -70,22 +70,56 @@ def prepare(run_dir: Path, seed: int) -> tuple[UniLIP, Tokenizer]:
     return UniLIP(shapes(vocab_size=len(tokenizer))), tokenizer
 
 
+@dataclasses.dataclass(frozen=True)
+class RunSettings:
+    run_dir: Path
+    quick: bool
+    seed: int
+    minutes: float = DEFAULT_MINUTES
+
+
+def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, run: RunSettings) -> dict:
+    """One stage of FULL with its share of the budget; data and noise are seeded by the stage's place in
+    FULL, so a stage run again (the ablation's generation stages) sees the same batches."""
+    steps, batch, lr, share = FULL[name]
+    budget: float | None = run.minutes * 60 * share
+    if run.quick:
+        steps, batch, budget = QUICK_STEPS, QUICK_BATCH, None
+    settings = StageSettings(name, steps, lr, warmup=min(50, steps), checkpoint_every=max(1, min(100, steps)),
+                             budget_seconds=budget)
+    index = list(FULL).index(name)
+    rng = np.random.default_rng([run.seed, index])
+    generator = torch.Generator().manual_seed(run.seed + index)
+    timing = run_stage(model, groups, lambda i: step(rng, generator, batch), settings, run.run_dir)
+    print(f"{name}: {timing}", flush=True)
+    return timing
+
+
+def generation_stages(model: UniLIP, tokenizer: Tokenizer, run: RunSettings, queries_only: bool = False) -> dict:
+    """gen1 and gen2 on a model whose encoder stages are done; `queries_only` trains the ablation."""
+    factor = stages.measure_latent_factor(model, np.random.default_rng(run.seed))
+    model.config = dataclasses.replace(model.config, unilip_factor=factor)
+    model.init_connector_from_llm()
+
+    def step(rng, g, b):
+        return stages.generation_step(model, tokenizer, rng, g, b, queries_only)
+
+    return {
+        "gen1": run_recipe_stage(model, "gen1", [ParamGroup([model.queries, *params(model.connector)])], step, run),
+        "gen2": run_recipe_stage(
+            model, "gen2", [ParamGroup([model.queries, *params(model.connector, model.denoiser)])], step, run
+        ),
+    }
+
+
 def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES) -> dict:
     torch.set_num_threads(TORCH_THREADS)
     model, tokenizer = prepare(run_dir, seed)
+    settings = RunSettings(run_dir, quick, seed, minutes)
     timings: dict[str, dict] = {}
 
     def stage(name: str, groups: list[ParamGroup], step) -> None:
-        steps, batch, lr, share = FULL[name]
-        budget: float | None = minutes * 60 * share
-        if quick:
-            steps, batch, budget = QUICK_STEPS, QUICK_BATCH, None
-        settings = StageSettings(name, steps, lr, warmup=min(50, steps), checkpoint_every=max(1, min(100, steps)),
-                                 budget_seconds=budget)
-        rng = np.random.default_rng([seed, len(timings)])
-        generator = torch.Generator().manual_seed(seed + len(timings))
-        timings[name] = run_stage(model, groups, lambda i: step(rng, generator, batch), settings, run_dir)
-        print(f"{name}: {timings[name]}", flush=True)
+        timings[name] = run_recipe_stage(model, name, groups, step, settings)
 
     vision, llm = model.vision, model.llm
     stage("clip", [ParamGroup(params(vision, model.clip_text, model.clip_image))],
@@ -100,13 +134,7 @@ def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES)
     stage("encoder2", [ParamGroup(params(model.clip_down, model.pixel_decoder)),
                        ParamGroup(params(vision), ENCODER_LR_SCALE)],
           lambda rng, g, b: stages.encoder_stage2_step(model, teacher, rng, b))
-    factor = stages.measure_latent_factor(model, np.random.default_rng(seed))
-    model.config = dataclasses.replace(model.config, unilip_factor=factor)
-    model.init_connector_from_llm()
-    stage("gen1", [ParamGroup([model.queries, *params(model.connector)])],
-          lambda rng, g, b: stages.generation_step(model, tokenizer, rng, g, b))
-    stage("gen2", [ParamGroup([model.queries, *params(model.connector, model.denoiser)])],
-          lambda rng, g, b: stages.generation_step(model, tokenizer, rng, g, b))
+    timings.update(generation_stages(model, tokenizer, settings))
     meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()},
             "routing": "image_start_token", "quick": quick, "seed": seed, "name": "shapes",
             "description": DESCRIPTION, "lowercase_text": True}

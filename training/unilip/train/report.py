@@ -49,6 +49,16 @@ def render(report: dict) -> str:
     out += _table(["split", "success", "satisfied", "unchanged", "PSNR outside (dB)", *kinds],
                   [[s, _pct(v["success"]), _pct(v["satisfied"]), _pct(v["unchanged"]), f"{v['psnr_outside']:.2f}",
                     *(_pct(v["by_kind"].get(k, float("nan"))) for k in kinds)] for s, v in e.items()])
+    if "ablation" in report:
+        out += ["", "## Ablation: queries only vs the dual condition", "",
+                "The generation stages retrained with the DiT seeing only the queries' states, from the same "
+                "encoder weights, data, noise and budget (`unilip.train.ablation`).", ""]
+        out += _table(["condition", "gen2 steps", "Gen train", "Gen heldout", "Edit train", "Edit heldout",
+                       "edit PSNR outside (dB)"],
+                      [[name, str(v["training_steps"]["gen2"]), _pct(v["generation"]["train"]["overall"]),
+                        _pct(v["generation"]["heldout"]["overall"]), _pct(v["editing"]["train"]["success"]),
+                        _pct(v["editing"]["heldout"]["success"]), f"{v['editing']['train']['psnr_outside']:.2f}"]
+                       for name, v in report["ablation"].items()])
     steps = report.get("meta", {}).get("training_steps", {})
     timings = report.get("timings", {})
     if steps:

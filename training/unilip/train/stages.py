@@ -92,21 +92,23 @@ def measure_latent_factor(model: UniLIP, rng: np.random.Generator, samples: int 
     return float(1.0 / model.encode_latents(pixels).std())
 
 
-def _gen_loss(model: UniLIP, batch: batches.GenBatch, generator: torch.Generator) -> torch.Tensor:
+def _gen_loss(model: UniLIP, batch: batches.GenBatch, generator: torch.Generator, queries_only: bool) -> torch.Tensor:
     factor = model.config.unilip_factor
     with torch.no_grad():
         x0 = model.encode_latents(batch.target) * factor  # (B, C, h, w)
         features = model.encode_images(batch.source) if batch.source is not None else None  # (B, N, H)
-    condition, mask = build_condition(model, batch.ids, batch.mask, features, batch.image_positions)
+    condition, mask = build_condition(model, batch.ids, batch.mask, features, batch.image_positions, queries_only)
     return flow_matching_loss(model, x0, condition, mask, generator)
 
 
 def generation_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, generator: torch.Generator,
-                    batch_size: int) -> dict[str, torch.Tensor]:
-    """Flow matching on a text-to-image half-batch and an edit half-batch (they differ in length)."""
+                    batch_size: int, queries_only: bool = False) -> dict[str, torch.Tensor]:
+    """Flow matching on a text-to-image half-batch and an edit half-batch (they differ in length);
+    `queries_only` trains the ablation's condition (see `build_condition`)."""
     n_edit = max(1, round(batch_size * EDIT_SHARE))
     tokens, size = model.config.vision.tokens_per_image, model.config.vision.image_size
-    t2i = _gen_loss(model, batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens, size), generator)
-    edit = _gen_loss(model, batches.edit_batch(rng, tokenizer, n_edit, tokens, size), generator)
+    t2i = _gen_loss(model, batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens, size), generator,
+                    queries_only)
+    edit = _gen_loss(model, batches.edit_batch(rng, tokenizer, n_edit, tokens, size), generator, queries_only)
     share = n_edit / batch_size
     return {"t2i": t2i, "edit": edit, "loss": (1 - share) * t2i + share * edit}

@@ -1,0 +1,74 @@
+"""Ablation: editing (and drawing) with the learnable queries only, MetaQuery-style, against UniLIP's dual
+condition. It retrains the generation stages of a finished recipe run with the DiT seeing only the
+queries' states, from the same encoder-stage weights, data, noise and budget, then scores both models on
+the same ShapesEval tasks.
+
+    /usr/bin/python3 -m unilip.train.ablation --run-dir runs/shapes --out runs/shapes-queries-only --minutes 115
+
+`--minutes` must be the recipe's, so gen1 and gen2 get the same budgets. It needs the run's
+`encoder2.done.pt`, so it may start as soon as the recipe enters gen1; the comparison waits for `final.pt`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+# See recipe.py: one BLAS thread, set before numpy/torch load.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import torch  # noqa: E402
+
+from unilip.checkpoint import save_checkpoint  # noqa: E402
+from unilip.train import evaluate, recipe  # noqa: E402
+
+# How often to look for the dual run's final.pt while waiting for it.
+POLL_SECONDS = 30
+
+
+def train_queries_only(run_dir: Path, out_dir: Path, quick: bool, seed: int, minutes: float) -> dict:
+    model, tokenizer = recipe.prepare(run_dir, seed)
+    model.load_state_dict(torch.load(run_dir / "encoder2.done.pt", map_location="cpu"))
+    timings = recipe.generation_stages(model, tokenizer, recipe.RunSettings(out_dir, quick, seed, minutes),
+                                       queries_only=True)
+    meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()}, "condition": "queries_only",
+            "quick": quick, "seed": seed}
+    save_checkpoint(out_dir / "final.pt", model, run_dir / "tokenizer", meta)
+    return timings
+
+
+def compare(run_dir: Path, out_dir: Path, quick: bool) -> dict:
+    """Both models on the same tasks; dual = the recipe's model, as the bundled eval.json reports it."""
+    dual, tokenizer = evaluate.load_run(run_dir)
+    ablated, _ = evaluate.load_run(out_dir)
+    return {
+        "dual_condition": {**evaluate.image_metrics(dual.model, tokenizer, quick),
+                           "training_steps": dual.meta["training_steps"]},
+        "queries_only": {**evaluate.image_metrics(ablated.model, tokenizer, quick, queries_only=True),
+                         "training_steps": ablated.meta["training_steps"]},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run-dir", type=Path, required=True, help="the recipe run (dual condition)")
+    parser.add_argument("--out", type=Path, required=True, help="run folder of the queries-only model")
+    parser.add_argument("--quick", action="store_true", help="a few steps and samples (CI smoke run)")
+    parser.add_argument("--seed", type=int, default=0, help="the recipe run's seed")
+    parser.add_argument("--minutes", type=float, default=recipe.DEFAULT_MINUTES, help="the recipe run's budget")
+    args = parser.parse_args()
+    torch.set_num_threads(recipe.TORCH_THREADS)
+    args.out.mkdir(parents=True, exist_ok=True)
+    train_queries_only(args.run_dir, args.out, args.quick, args.seed, args.minutes)
+    while not (args.run_dir / "final.pt").exists():
+        time.sleep(POLL_SECONDS)
+    report = compare(args.run_dir, args.out, args.quick)
+    (args.out / "ablation.json").write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
