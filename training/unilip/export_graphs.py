@@ -118,7 +118,8 @@ def graph_specs(config: UniLIPConfig) -> dict[str, GraphSpec]:
         ),
         GraphSpec("pixel_decoder", (_f32("latents", "batch", c, h, h),),
                   (_f32("pixel_values", "batch", 3, size, size),)),
-        GraphSpec("latent_encoder", (_f32("pixel_values", "batch", 3, size, size),),
+        # From the vision encoder's features, not pixels, so the package does not hold the ViT twice.
+        GraphSpec("latent_encoder", (_f32("image_features", "batch", n_img, hidden),),
                   (_f32("latents", "batch", c, h, h),)),
     ]
     return {spec.name: spec for spec in specs}
@@ -166,7 +167,7 @@ def graph_module(model: UniLIP, name: str) -> nn.Module:
         "dit_condition": model.dit_condition,
         "dit": model.dit_step,
         "pixel_decoder": model.decode_latents,
-        "latent_encoder": model.encode_latents,
+        "latent_encoder": model.latents_from_features,
     }
     return _Decoder(model) if name == "decoder" else _Method(model, methods[name])
 

@@ -45,6 +45,7 @@ def graph_inputs(model: UniLIP, seed: int) -> dict[str, dict[str, torch.Tensor]]
     config = model.config
     g = torch.Generator().manual_seed(seed)
     b, size, c, h = SAMPLE_BATCH, config.vision.image_size, config.latent_channels, config.latent_size
+    n_img = config.vision.tokens_per_image
     llm = config.llm
     pixels = torch.rand(b, 3, size, size, generator=g)  # (B, 3, S, S)
     ids = torch.randint(0, llm.vocab_size, (b, SAMPLE_SEQ), generator=g)  # (B, T)
@@ -88,5 +89,5 @@ def graph_inputs(model: UniLIP, seed: int) -> dict[str, dict[str, torch.Tensor]]
             **dict(zip(projected, model.dit_condition(**dit_condition))),
         },
         "pixel_decoder": {"latents": torch.randn(b, c, h, h, generator=g)},  # (B, C, h, w)
-        "latent_encoder": {"pixel_values": torch.rand(b, 3, size, size, generator=g)},  # (B, 3, S, S)
+        "latent_encoder": {"image_features": torch.randn(b, n_img, llm.hidden_size, generator=g)},  # (B, N, H)
     }

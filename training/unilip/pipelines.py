@@ -204,6 +204,8 @@ def edit(
 @torch.no_grad()
 def reconstruct(model: UniLIP, pixels: torch.Tensor) -> Intermediates:
     """Encoder -> clip_down -> pixel decoder: pixels (B, 3, S, S) -> pixels."""
-    latents = model.encode_latents(pixels)
+    features = model.encode_images(pixels)
+    latents = model.latents_from_features(features)
     decoded = model.decode_latents(latents)
-    return {"pixel_values": pixels, "latents": latents, "pixels": decoded, "image": decoded.clamp(0.0, 1.0)}
+    return {"pixel_values": pixels, "image_features": features, "latents": latents, "pixels": decoded,
+            "image": decoded.clamp(0.0, 1.0)}

@@ -1,7 +1,7 @@
 // Image -> UniLIP latent -> image: what the pixel decoder keeps of an image.
-import * as ort from "onnxruntime-node";
 import { EngineError } from "../errors.ts";
 import { decodeImage } from "../image/decode-image.ts";
+import { encodeImages } from "../image/encode-images.ts";
 import { encodePng } from "../image/encode-png.ts";
 import type { LoadedPackage } from "../package/types.ts";
 import type { ReconstructResult } from "../types.ts";
@@ -9,10 +9,9 @@ import { latentSize, runPixelDecoder } from "./decode-latents.ts";
 
 export async function reconstructImage(pkg: LoadedPackage, image: Uint8Array): Promise<ReconstructResult> {
   const size = pkg.manifest.image.size;
-  const pixels = await decodeImage(image, size);
-  const out = await pkg.run("latent_encoder", {
-    pixel_values: new ort.Tensor("float32", pixels, [1, 3, size, size]),
-  });
+  // The features come through encodeImages, so an image already seen in the chat is not encoded again.
+  const features = await encodeImages(pkg, [await decodeImage(image, size)]);
+  const out = await pkg.run("latent_encoder", { image_features: features });
   const latents = out.latents;
   if (latents === undefined || latents.data.length !== latentSize(pkg)) {
     throw new EngineError("runtime", `latent_encoder returned latents of shape [${latents?.dims ?? "none"}]`);

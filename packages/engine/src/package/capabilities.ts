@@ -8,7 +8,7 @@ const NEEDS: Record<Route | "reconstruct" | "image_input", readonly GraphName[]>
   image_input: ["vision_encoder"],
   generate: ["embed_tokens", "decoder", "connector", "dit_condition", "dit", "pixel_decoder"],
   edit: ["embed_tokens", "decoder", "connector", "dit_condition", "dit", "pixel_decoder", "vision_encoder"],
-  reconstruct: ["latent_encoder", "pixel_decoder"],
+  reconstruct: ["vision_encoder", "latent_encoder", "pixel_decoder"],
 };
 
 export type Capability = keyof typeof NEEDS;

@@ -47,7 +47,8 @@ const GraphsSchema = z.object({
 });
 
 export const ManifestSchema = z.object({
-  // 2: the DiT's condition projection is its own graph (dit_condition), run once per image.
+  // 2: the DiT's condition projection is its own graph (dit_condition), run once per image, and
+  // latent_encoder reads the vision encoder's features instead of repeating the ViT.
   format_version: z.literal(2),
   name: z.string().min(1),
   description: z.string(),
