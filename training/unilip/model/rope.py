@@ -20,8 +20,10 @@ class RotaryTables(nn.Module):
 
 
 def _rotate_half(x: torch.Tensor) -> torch.Tensor:
-    first, second = x.chunk(2, dim=-1)
-    return torch.cat((-second, first), dim=-1)
+    # Slicing at a fixed half (head_dim is static) exports as two constant Slices; chunk would compute the
+    # split point from the runtime shape at every step.
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
 def apply_rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:

@@ -19,7 +19,8 @@ export const BENCH_DEFAULTS = {
   question: "What is in the image?",
   prompt: "a red circle",
   instruction: "make the circle blue",
-  maxNewTokens: 32,
+  // Long enough that a scheduler hiccup on a busy machine does not decide the decode figure.
+  maxNewTokens: 128,
   steps: 20,
   guidance: 4.5,
   seed: 0,
