@@ -1,7 +1,7 @@
 import { DEFAULT_MODEL_DIR } from "@unilip/engine";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
-import { MAX_QUEUE_DEPTH } from "./limits.ts";
+import { MAX_ENGINE_THREADS, MAX_QUEUE_DEPTH } from "./limits.ts";
 
 describe("loadConfig", () => {
   it("has loopback defaults without keys", () => {
@@ -15,7 +15,9 @@ describe("loadConfig", () => {
       requireKeys: false,
       remoteImageHosts: [],
       maxQueueDepth: MAX_QUEUE_DEPTH,
+      threads: undefined,
     });
+    expect(loadConfig({ UNILIP_THREADS: "1" }).threads).toBe(1);
   });
 
   it("requires keys beyond loopback or when asked", () => {
@@ -34,5 +36,8 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PORT: "http" })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT/);
     expect(() => loadConfig({ UNILIP_REQUIRE_KEYS: "yes" })).toThrow(/UNILIP_REQUIRE_KEYS/);
+    expect(() => loadConfig({ UNILIP_THREADS: "0" })).toThrow(/UNILIP_THREADS/);
+    expect(() => loadConfig({ UNILIP_THREADS: "1.5" })).toThrow(/UNILIP_THREADS/);
+    expect(() => loadConfig({ UNILIP_THREADS: String(MAX_ENGINE_THREADS + 1) })).toThrow(/UNILIP_THREADS/);
   });
 });

@@ -2,7 +2,7 @@
 // never reads process.env itself.
 import { DEFAULT_MODEL_DIR } from "@unilip/engine";
 import { z } from "zod";
-import { MAX_QUEUE_DEPTH } from "./limits.ts";
+import { MAX_ENGINE_THREADS, MAX_QUEUE_DEPTH } from "./limits.ts";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
 
@@ -17,6 +17,10 @@ const envSchema = z.object({
   UNILIP_REMOTE_IMAGE_HOSTS: z.preprocess(emptyAsUnset, z.string().default("")),
   UNILIP_WEB_DIR: z.preprocess(emptyAsUnset, z.string().optional()),
   UNILIP_REQUIRE_KEYS: z.preprocess(emptyAsUnset, z.enum(["0", "1"]).default("0")),
+  UNILIP_THREADS: z.preprocess(
+    emptyAsUnset,
+    z.coerce.number().int().min(1).max(MAX_ENGINE_THREADS).optional(),
+  ),
 });
 
 /** What the app itself needs; tests build it directly. */
@@ -36,6 +40,8 @@ export interface ServerConfig extends AppConfig {
   modelDir: string;
   databaseUrl?: string;
   dataDir?: string;
+  /** onnxruntime intra-op threads per graph; unset: the engine's default (1 for a small package). */
+  threads?: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: vars.DATABASE_URL,
     dataDir: vars.UNILIP_DATA_DIR,
     webDir: vars.UNILIP_WEB_DIR,
+    threads: vars.UNILIP_THREADS,
     // A server reachable from other machines must not hand the model and everyone's data to anyone.
     requireKeys: vars.UNILIP_REQUIRE_KEYS === "1" || !isLoopback(vars.HOST),
     remoteImageHosts: vars.UNILIP_REMOTE_IMAGE_HOSTS.split(",")

@@ -42,3 +42,5 @@ export const MAX_TITLE_CHARS = 200;
 export const MAX_PARTS = 16;
 /** A preview image is sent every this many diffusion steps during streamed generation. */
 export const PREVIEW_EVERY_STEPS = 5;
+/** onnxruntime threads per graph the operator may ask for (UNILIP_THREADS); more only adds contention. */
+export const MAX_ENGINE_THREADS = 256;

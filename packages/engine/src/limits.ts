@@ -29,3 +29,10 @@ export const ENCODER_CACHE_ENTRIES = 16;
 export const PREFIX_CACHE_ENTRIES = 4;
 /** Tokens the router reads of the model's own answer (enough for "<img>generate" / a class word). */
 export const MAX_ROUTE_TOKENS = 8;
+/**
+ * Packages whose graphs total less than this run each graph on one thread unless the caller asks for more.
+ * At this size an operator takes microseconds and onnxruntime's thread hand-offs cost more than they save:
+ * on the 25 MB Shapes model, 2 threads served image generation 4x slower than 1 while another process
+ * used the second core, and no faster on an idle machine.
+ */
+export const SINGLE_THREAD_MAX_BYTES = 64 * 1024 * 1024;

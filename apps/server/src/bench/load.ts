@@ -1,4 +1,4 @@
-// `npm run bench:load -w @unilip/server -- [--model DIR] [--requests N] [--concurrency C] [--steps S]`
+// `npm run bench:load -w @unilip/server -- [--model DIR] [--requests N] [--concurrency C] [--steps S] [--threads N]`
 // Starts the server on loopback with an in-memory database, fires a bounded number of chat and image
 // generation requests at it, and prints requests/s and p50/p99 latency for each.
 import { parseArgs } from "node:util";
@@ -7,7 +7,7 @@ import { DEFAULT_MODEL_DIR, loadEngine } from "@unilip/engine";
 import { z } from "zod";
 import { createApp } from "../app.ts";
 import { defaultAppConfig } from "../config.ts";
-import { MAX_QUEUE_DEPTH } from "../limits.ts";
+import { MAX_ENGINE_THREADS, MAX_QUEUE_DEPTH } from "../limits.ts";
 import { listen } from "../listen.ts";
 import { formatSummary, summarize } from "./stats.ts";
 
@@ -20,6 +20,7 @@ const argsSchema = z.object({
   concurrency: z.coerce.number().int().min(1).max(MAX_QUEUE_DEPTH).default(4),
   steps: z.coerce.number().int().min(1).max(50).default(2),
   "max-tokens": z.coerce.number().int().min(1).max(256).default(16),
+  threads: z.coerce.number().int().min(1).max(MAX_ENGINE_THREADS).optional(),
 });
 
 const HELP = `Usage: npm run bench:load -w @unilip/server -- [options]
@@ -27,7 +28,8 @@ const HELP = `Usage: npm run bench:load -w @unilip/server -- [options]
   --requests N       requests per kind, at most ${MAX_BENCH_REQUESTS} (default 20)
   --concurrency C    requests in flight, at most ${MAX_QUEUE_DEPTH} (default 4)
   --steps S          diffusion steps per image (default 2)
-  --max-tokens T     tokens per chat answer (default 16)`;
+  --max-tokens T     tokens per chat answer (default 16)
+  --threads N        onnxruntime threads per graph, as UNILIP_THREADS (default: the engine's)`;
 
 async function timed(
   count: number,
@@ -58,12 +60,14 @@ async function main(): Promise<void> {
       concurrency: { type: "string" },
       steps: { type: "string" },
       "max-tokens": { type: "string" },
+      threads: { type: "string" },
       help: { type: "boolean" },
     },
   });
   if (values.help) return console.log(HELP);
   const args = argsSchema.parse(values);
-  const [engine, db] = await Promise.all([loadEngine(args.model), createDb()]);
+  const threads = args.threads === undefined ? {} : { threads: args.threads };
+  const [engine, db] = await Promise.all([loadEngine(args.model, threads), createDb()]);
   const app = createApp({
     engine,
     db,
@@ -78,7 +82,10 @@ async function main(): Promise<void> {
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-  console.log(`model ${model}, ${args.requests} requests per kind, ${args.concurrency} in flight`);
+  console.log(
+    `model ${model}, ${args.requests} requests per kind, ${args.concurrency} in flight, ` +
+      `threads ${args.threads ?? "the engine's default"}`,
+  );
   try {
     const chat = await timed(args.requests, args.concurrency, (i) =>
       post("/v1/chat/completions", {

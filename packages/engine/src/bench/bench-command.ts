@@ -109,7 +109,9 @@ export async function benchCommand(args: string[], io: CommandIo): Promise<void>
       });
     }
     io.stdout.write(formatBenchTable(onnx, reference, steps));
-    io.stdout.write(`(threads per runtime: ${threads ?? "each library's default"})\n`);
+    io.stdout.write(
+      `(threads per runtime: ${threads ?? "each one's default; the engine uses 1 for a small package"})\n`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

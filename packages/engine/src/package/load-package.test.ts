@@ -2,8 +2,9 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineError } from "../errors.ts";
+import { SINGLE_THREAD_MAX_BYTES } from "../limits.ts";
 import { copyPackage, FIXTURE_PACKAGE_DIR } from "./fixture-package.test-helper.ts";
-import { loadPackage } from "./load-package.ts";
+import { loadPackage, sessionThreads } from "./load-package.ts";
 import type { LoadedPackage } from "./types.ts";
 
 async function loadError(dir: string): Promise<EngineError> {
@@ -119,5 +120,14 @@ describe("loadPackage", () => {
     } finally {
       await textOnly.dispose();
     }
+  });
+});
+
+describe("sessionThreads", () => {
+  it("runs a small package on one thread, leaves a large one to onnxruntime, and lets the caller decide", () => {
+    expect(sessionThreads(undefined, SINGLE_THREAD_MAX_BYTES - 1)).toBe(1);
+    expect(sessionThreads(undefined, SINGLE_THREAD_MAX_BYTES)).toBeUndefined();
+    expect(sessionThreads(4, 1000)).toBe(4);
+    expect(sessionThreads(2, SINGLE_THREAD_MAX_BYTES * 10)).toBe(2);
   });
 });

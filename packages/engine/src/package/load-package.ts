@@ -4,7 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import { EngineError } from "../errors.ts";
-import { ENCODER_CACHE_ENTRIES } from "../limits.ts";
+import { ENCODER_CACHE_ENTRIES, SINGLE_THREAD_MAX_BYTES } from "../limits.ts";
 import { readNpy } from "../tensor/npy.ts";
 import { GRAPH_NAMES, type GraphSpec, type Manifest, ManifestSchema } from "./manifest.ts";
 import { loadPackageTokenizer } from "./package-tokenizer.ts";
@@ -15,7 +15,10 @@ export const MANIFEST_FILE = "unilip.json";
 const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json"] as const;
 
 export interface LoadPackageOptions {
-  /** onnxruntime intra-op threads per session (default: onnxruntime's choice). */
+  /**
+   * onnxruntime intra-op threads per session. Default: 1 for a package under SINGLE_THREAD_MAX_BYTES of
+   * graphs, else onnxruntime's choice (one per core).
+   */
   threads?: number;
   /** Images whose encoder features are kept (default ENCODER_CACHE_ENTRIES; 0 disables the cache). */
   encoderCacheEntries?: number;
@@ -81,16 +84,21 @@ function namesDiffer(expected: readonly string[], actual: readonly string[]): st
   return `manifest lists [${missing.join(", ")}] that the graph lacks; graph has [${extra.join(", ")}] that the manifest lacks`;
 }
 
+/** The thread count to ask onnxruntime for; undefined leaves it to onnxruntime. */
+export function sessionThreads(requested: number | undefined, graphBytes: number): number | undefined {
+  return requested ?? (graphBytes < SINGLE_THREAD_MAX_BYTES ? 1 : undefined);
+}
+
 async function openSession(
   name: GraphName,
   spec: GraphSpec,
   path: string,
-  options: LoadPackageOptions,
+  threads: number | undefined,
 ): Promise<ort.InferenceSession> {
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(path, {
-      ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
+      ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
     });
   } catch (cause) {
     throw invalid(`graphs.${name}: ${spec.file} is not a loadable ONNX graph`, cause);
@@ -141,15 +149,17 @@ export async function loadPackage(dir: string, options: LoadPackageOptions = {})
   const queries = loadQueries(manifest, queriesFile.path);
   const tokenizer = await loadPackageTokenizer(root);
 
+  const graphBytes = [...graphFiles.values()].reduce((sum, file) => sum + file.size, 0);
+  const threads = sessionThreads(options.threads, graphBytes);
   const sessions = new Map<GraphName, ort.InferenceSession>();
   try {
     for (const [name, { spec, path }] of graphFiles)
-      sessions.set(name, await openSession(name, spec, path, options));
+      sessions.set(name, await openSession(name, spec, path, threads));
   } catch (error) {
     await Promise.all([...sessions.values()].map((session) => session.release()));
     throw error;
   }
-  const memoryBytes = queriesFile.size + [...graphFiles.values()].reduce((sum, file) => sum + file.size, 0);
+  const memoryBytes = queriesFile.size + graphBytes;
   return {
     dir: root,
     manifest,
