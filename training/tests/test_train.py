@@ -74,7 +74,7 @@ def test_batched_greedy_matches_single_prompt_decoding(tokenizer):
 
 def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
     timings = recipe.run(tmp_path, quick=True, seed=0)
-    assert set(timings) == {"clip", "mllm", "encoder1", "encoder2", "gen1", "gen2"}
+    assert set(timings) == {"clip", "mllm", "encoder1", "encoder2", "gen1", "gen2", "decoder"}
     for name in timings:
         log = (tmp_path / f"{name}.losses.jsonl").read_text().splitlines()
         assert all(np.isfinite(json.loads(line)["loss"]) for line in log)

@@ -44,6 +44,9 @@ def compare(run_dir: Path, out_dir: Path, quick: bool) -> dict:
     """Both models on the same tasks; dual = the recipe's model, as the bundled eval.json reports it."""
     dual, tokenizer = evaluate.load_run(run_dir)
     ablated, _ = evaluate.load_run(out_dir)
+    # Both draw in the same latent space (same encoder and clip_down); they render with the same, final
+    # pixel decoder, so only the condition differs.
+    ablated.model.pixel_decoder.load_state_dict(dual.model.pixel_decoder.state_dict())
     return {
         "dual_condition": {**evaluate.image_metrics(dual.model, tokenizer, quick),
                            "training_steps": dual.meta["training_steps"]},

@@ -42,6 +42,7 @@ FULL = {
     "encoder2": (3000, 32, 1e-3, 0.07),
     "gen1": (1000, 32, 1e-3, 0.02),
     "gen2": (30000, 32, 5e-4, 0.48),
+    "decoder": (3000, 32, 5e-4, 0.04),
 }
 DEFAULT_MINUTES = 115
 # One thread: at this model size torch's OpenMP threads and OpenBLAS fight over the 2 cores, and a
@@ -135,6 +136,10 @@ def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES)
                        ParamGroup(params(vision), ENCODER_LR_SCALE)],
           lambda rng, g, b: stages.encoder_stage2_step(model, teacher, rng, b))
     timings.update(generation_stages(model, tokenizer, settings))
+    # The pixel decoder alone, on the final latent space (encoder and clip_down frozen, so the DiT's
+    # latents mean the same): stages 1-2 leave it short of rendering shapes sharply.
+    stage("decoder", [ParamGroup(params(model.pixel_decoder))],
+          lambda rng, g, b: stages.encoder_stage1_step(model, rng, b))
     meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()},
             "routing": "image_start_token", "quick": quick, "seed": seed, "name": "shapes",
             "description": DESCRIPTION, "lowercase_text": True}
