@@ -94,6 +94,13 @@ describe("loadPackage", () => {
     expect((await loadError(broken)).message).toMatch(/not valid JSON/);
   });
 
+  it("asks for a re-export of a package in another format version", async () => {
+    const dir = copyPackage((m) => {
+      m.format_version = 1;
+    });
+    expect((await loadError(dir)).message).toMatch(/format_version: this engine reads format 2; re-export/);
+  });
+
   it("rejects queries of the wrong shape", async () => {
     const dir = copyPackage((m) => {
       (m.queries as Record<string, unknown>).count = 3;

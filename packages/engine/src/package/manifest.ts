@@ -49,7 +49,9 @@ const GraphsSchema = z.object({
 export const ManifestSchema = z.object({
   // 2: the DiT's condition projection is its own graph (dit_condition), run once per image, and
   // latent_encoder reads the vision encoder's features instead of repeating the ViT.
-  format_version: z.literal(2),
+  format_version: z.literal(2, {
+    error: "this engine reads format 2; re-export the package with training/unilip/export.py",
+  }),
   name: z.string().min(1),
   description: z.string(),
   config: z.record(z.string(), z.unknown()),
