@@ -142,7 +142,9 @@ class UniLIP(nn.Module):
         """`dit` with the condition already projected by `dit_condition` (its outputs, in order)."""
         self._expect_latents(latents)
         expect_shape("timestep", timestep, (latents.shape[0],))
-        expect_shape("projected condition", torch.empty(len(projected)), (2 * len(self.denoiser.blocks) + 1,))
+        expected = 2 * len(self.denoiser.blocks) + 1
+        if len(projected) != expected:
+            raise ModelInputError(f"dit_step needs the {expected} outputs of dit_condition, got {len(projected)}")
         cross = [(projected[i], projected[i + 1]) for i in range(0, len(projected) - 1, 2)]
         return self.denoiser.step(latents, timestep, cross, projected[-1])
 

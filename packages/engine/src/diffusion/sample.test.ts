@@ -115,7 +115,7 @@ describe("projectCondition", () => {
         return out;
       },
     };
-    await expect(projectCondition(broken, condition)).rejects.toMatchObject({
+    await expect(sampleLatents(broken, request(2))).rejects.toMatchObject({
       code: "runtime",
       message: expect.stringContaining("condition_bias"),
     });
