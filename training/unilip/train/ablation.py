@@ -5,8 +5,9 @@ the same ShapesEval tasks.
 
     /usr/bin/python3 -m unilip.train.ablation --run-dir runs/shapes --out runs/shapes-queries-only --minutes 115
 
-`--minutes` must be the recipe's, so gen1 and gen2 get the same budgets. It needs the run's
-`encoder2.done.pt`, so it may start as soon as the recipe enters gen1; the comparison waits for `final.pt`.
+`--minutes` and `--workers` must be the recipe's, so gen1 and gen2 get the same budgets, batches and cores.
+It needs the run's `encoder2.done.pt`; the comparison waits for `final.pt`. (With one recipe worker it may
+start as soon as the recipe enters gen1, on the other core.)
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import torch  # noqa: E402
 
 from unilip.checkpoint import save_checkpoint  # noqa: E402
-from unilip.train import evaluate, recipe  # noqa: E402
+from unilip.sampling import SamplerSettings  # noqa: E402
+from unilip.train import data_parallel, evaluate, recipe  # noqa: E402
 
 # How often to look for the dual run's final.pt while waiting for it.
 POLL_SECONDS = 30
@@ -36,7 +38,8 @@ def train_queries_only(run_dir: Path, out_dir: Path, quick: bool, seed: int, min
                                        queries_only=True)
     meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()}, "condition": "queries_only",
             "quick": quick, "seed": seed}
-    save_checkpoint(out_dir / "final.pt", model, run_dir / "tokenizer", meta)
+    if data_parallel.is_main():
+        save_checkpoint(out_dir / "final.pt", model, run_dir / "tokenizer", meta)
     return timings
 
 
@@ -44,13 +47,14 @@ def compare(run_dir: Path, out_dir: Path, quick: bool) -> dict:
     """Both models on the same tasks; dual = the recipe's model, as the bundled eval.json reports it."""
     dual, tokenizer = evaluate.load_run(run_dir)
     ablated, _ = evaluate.load_run(out_dir)
+    sampler = SamplerSettings.from_meta(dual.meta)
     # Both draw in the same latent space (same encoder and clip_down); they render with the same, final
     # pixel decoder, so only the condition differs.
     ablated.model.pixel_decoder.load_state_dict(dual.model.pixel_decoder.state_dict())
     return {
-        "dual_condition": {**evaluate.image_metrics(dual.model, tokenizer, quick),
+        "dual_condition": {**evaluate.image_metrics(dual.model, tokenizer, quick, sampler),
                            "training_steps": dual.meta["training_steps"]},
-        "queries_only": {**evaluate.image_metrics(ablated.model, tokenizer, quick, queries_only=True),
+        "queries_only": {**evaluate.image_metrics(ablated.model, tokenizer, quick, sampler, queries_only=True),
                          "training_steps": ablated.meta["training_steps"]},
     }
 
@@ -62,10 +66,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a few steps and samples (CI smoke run)")
     parser.add_argument("--seed", type=int, default=0, help="the recipe run's seed")
     parser.add_argument("--minutes", type=float, default=recipe.DEFAULT_MINUTES, help="the recipe run's budget")
+    parser.add_argument("--workers", type=int, default=recipe.DEFAULT_WORKERS, help="the recipe run's workers")
     args = parser.parse_args()
-    torch.set_num_threads(recipe.TORCH_THREADS)
+    recipe.check_workers(parser, args.workers)
     args.out.mkdir(parents=True, exist_ok=True)
-    train_queries_only(args.run_dir, args.out, args.quick, args.seed, args.minutes)
+    data_parallel.launch(train_queries_only, (args.run_dir, args.out, args.quick, args.seed, args.minutes),
+                         args.workers, recipe.TORCH_THREADS)
+    torch.set_num_threads(recipe.TORCH_THREADS)
     while not (args.run_dir / "final.pt").exists():
         time.sleep(POLL_SECONDS)
     report = compare(args.run_dir, args.out, args.quick)

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from unilip.progress import ProgressBar
+from unilip.train import data_parallel
 
 StepFn = Callable[[int], dict[str, torch.Tensor]]
 
@@ -75,11 +76,15 @@ def run_stage(
     settings: StageSettings,
     run_dir: Path,
 ) -> dict[str, float]:
-    """Runs (or resumes, or skips when already finished) one stage; returns its timing and last losses."""
+    """Runs (or resumes, or skips when already finished) one stage; returns its timing and last losses.
+
+    Under data parallelism (see `data_parallel`) every worker runs this with its own `step_fn` batches;
+    rank 0 keeps the clock, the log and the checkpoints."""
     ckpt_path, done_path, log_path = stage_paths(run_dir, settings.name)
     if done_path.exists():
         model.load_state_dict(torch.load(done_path, map_location="cpu"))
         return {"skipped": 1.0, **json.loads(done_path.with_suffix(".json").read_text())}
+    main = data_parallel.is_main()
     run_dir.mkdir(parents=True, exist_ok=True)
     param_groups = trainable(model, groups)
     optimizer = torch.optim.AdamW(param_groups, lr=settings.lr, weight_decay=settings.weight_decay)
@@ -89,15 +94,16 @@ def run_stage(
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         start, spent = state["step"], state["seconds"]
-    bar = ProgressBar(settings.steps, settings.name)
-    bar.done = start
+    bar = ProgressBar(settings.steps, settings.name) if main else None
+    if bar is not None:
+        bar.done = start
     began = time.monotonic() - spent
     steps_done = start
     recent: dict[str, float] = {}
     model.train()
     with log_path.open("a") as log:
         for step in range(start, settings.steps):
-            progress = progress_of(step, time.monotonic() - began, settings)
+            progress = data_parallel.from_main(progress_of(step, time.monotonic() - began, settings))
             if progress >= 1.0:
                 break
             lr = lr_at(step, progress, settings)
@@ -107,22 +113,25 @@ def run_stage(
             optimizer.zero_grad(set_to_none=True)
             losses["loss"].backward()
             params = [p for g in param_groups for p in g["params"]]
+            data_parallel.average_gradients(params)
             torch.nn.utils.clip_grad_norm_(params, settings.grad_clip)
             optimizer.step()
             recent = {k: float(v.detach()) for k, v in losses.items()}
             steps_done = step + 1
-            if step % settings.log_every == 0 or step == settings.steps - 1:
+            if bar is not None and (step % settings.log_every == 0 or step == settings.steps - 1):
                 log.write(json.dumps({"step": step, "lr": lr, **recent}) + "\n")
                 log.flush()
                 bar.done = step
                 bar.advance(" ".join(f"{k} {v:.4f}" for k, v in recent.items()))
-            if (step + 1) % settings.checkpoint_every == 0:
+            if main and (step + 1) % settings.checkpoint_every == 0:
                 state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step + 1,
                          "seconds": time.monotonic() - began}
                 torch.save(state, ckpt_path)
     model.eval()
-    torch.save(model.state_dict(), done_path)
-    ckpt_path.unlink(missing_ok=True)
     summary = {"seconds": time.monotonic() - began, "steps": float(steps_done), **recent}
-    done_path.with_suffix(".json").write_text(json.dumps(summary))
+    if main:
+        torch.save(model.state_dict(), done_path)
+        ckpt_path.unlink(missing_ok=True)
+        done_path.with_suffix(".json").write_text(json.dumps(summary))
+    data_parallel.barrier()
     return summary
