@@ -27,6 +27,7 @@ from unilip.graph_inputs import graph_inputs
 from unilip.model import UniLIP
 from unilip.npy import NpyError, save_npy
 from unilip.progress import BAR_WIDTH, ProgressBar
+from unilip.sampling import SamplerSettings
 from unilip.templates import ROUTE_ANSWERS
 from unilip.tokenizer import Tokenizer
 
@@ -219,6 +220,20 @@ def test_lowercase_text_reaches_the_manifest_from_the_meta_or_the_flag(package, 
         out = tmp_path / f"{checkpoint.stem}-{len(flags)}"
         assert main(["--checkpoint", str(checkpoint), "--out", str(out), "--no-fixtures", *flags]) == 0
         assert json.loads((out / "unilip.json").read_text())["text"] == {"lowercase": True}, flags
+
+
+def test_sampler_defaults_reach_the_manifest_from_the_meta(package, tmp_path):
+    model = model_of(package)
+    tuned, untuned, bad = tmp_path / "tuned.pt", tmp_path / "untuned.pt", tmp_path / "bad.pt"
+    chosen = {"name": "dpm-solver++2m", "steps": 20, "guidance": 2.5, "shift": 1.0}
+    save_checkpoint(tuned, model, package, {"name": "tuned", "sampler": chosen})
+    save_checkpoint(untuned, model, package, {"name": "untuned"})
+    save_checkpoint(bad, model, package, {"name": "bad", "sampler": {"guidance": 2.5}})
+    for checkpoint, expected in ((tuned, chosen), (untuned, SamplerSettings().to_json())):
+        out = tmp_path / checkpoint.stem
+        assert main(["--checkpoint", str(checkpoint), "--out", str(out), "--no-fixtures"]) == 0
+        assert json.loads((out / "unilip.json").read_text())["sampler"] == expected
+    assert main(["--checkpoint", str(bad), "--out", str(tmp_path / "bad"), "--no-fixtures"]) == 1, "named, not a crash"
 
 
 def test_routing_modes():

@@ -8,6 +8,7 @@ from unilip.model import UniLIP
 from unilip.sampling import (
     MAX_STEPS,
     SamplerError,
+    SamplerSettings,
     dpm_solver_pp_2m,
     flow_euler,
     flow_matching_loss,
@@ -183,3 +184,12 @@ def test_flow_matching_loss_vanishes_for_the_exact_velocity(monkeypatch):
     loss = flow_matching_loss(model, x0, condition, mask, torch.Generator().manual_seed(3))
     assert loss < 1e-8
     assert ((recorded["sigma"] > 0) & (recorded["sigma"] < 1)).all()
+
+
+def test_sampler_settings_come_from_the_meta_or_the_defaults():
+    assert SamplerSettings.from_meta({}) == SamplerSettings()
+    tuned = {"name": "flow-euler", "steps": 12, "guidance": 2.5, "shift": 1.0}
+    assert SamplerSettings.from_meta({"sampler": tuned}).to_json() == tuned
+    for bad in ({"guidance": 2.5}, {**tuned, "name": "ddim"}, "fast"):
+        with pytest.raises(SamplerError):
+            SamplerSettings.from_meta({"sampler": bad})

@@ -10,12 +10,13 @@ import torch
 
 from unilip import world
 from unilip.chat_template import IM_END, IMG_CONTEXT
+from unilip.checkpoint import load_checkpoint
 from unilip.config import shapes
 from unilip.model import UniLIP
 from unilip.pipelines import understand_greedy
 from unilip.templates import TEMPLATES
 from unilip.tokenizer import build_tokenizer
-from unilip.train import ablation, batches, evaluate, recipe, report
+from unilip.train import ablation, batches, evaluate, recipe, report, sampler_sweep
 from unilip.train.chats import IGNORE, ROUTE_ANSWERS, encode_chat, sample_chat
 from unilip.train.greedy import greedy_answers
 
@@ -80,12 +81,15 @@ def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
         assert all(np.isfinite(json.loads(line)["loss"]) for line in log)
     again = recipe.run(tmp_path, quick=True, seed=0)
     assert all(t["skipped"] == 1.0 and t["steps"] == recipe.QUICK_STEPS for t in again.values()), "no stage runs twice"
+    sweep = sampler_sweep.sweep(tmp_path, quick=True)
+    assert load_checkpoint(tmp_path / "final.pt").meta["sampler"] == sweep["chosen"], "the choice is recorded"
     result = evaluate.evaluate_run(tmp_path, quick=True)
+    assert result["sampler"] == sweep["chosen"] and result["sampler_sweep"]["grid"][0]["score"] >= 0
     assert 0 <= result["generation"]["train"]["overall"] <= 1
     assert result["reconstruction"]["stage2"]["psnr"] > 0
     assert set(result["understanding"]["stage2_encoder"]) == {"train", "heldout"}
     markdown = report.render(json.loads(json.dumps(result)))
-    assert "## ShapesEval-Edit" in markdown and "| gen2 | 3 |" in markdown
+    assert "## ShapesEval-Edit" in markdown and "| gen2 | 3 |" in markdown and "## Sampler sweep" in markdown
 
     ablated = tmp_path / "queries-only"
     assert set(ablation.train_queries_only(tmp_path, ablated, quick=True, seed=0, minutes=1)) == {"gen1", "gen2"}

@@ -38,6 +38,7 @@ from unilip.graph_inputs import GRAPH_CASES, graph_inputs
 from unilip.model import ModelInputError, UniLIP
 from unilip.npy import NpyError, save_npy
 from unilip.progress import ProgressBar
+from unilip.sampling import SamplerError, SamplerSettings
 from unilip.tokenizer import Tokenizer, TokenizerError, build_tokenizer, save_tokenizer
 from unilip.world import VOCAB_WORDS, corpus
 
@@ -62,6 +63,7 @@ class PackageInfo:
     provenance: Mapping[str, Any]
     # Trained on lower-case text only: the manifest tells the runtime to lower-case user text.
     lowercase_text: bool = False
+    sampler: SamplerSettings = SamplerSettings()
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def _write_package(
     # Built first so that a tokenizer too large for the model fails before minutes of tracing.
     manifest = build_manifest(model.config, tokenizer, specs, name=info.name, description=info.description,
                               routing_mode=info.routing_mode, provenance=info.provenance,
-                              lowercase_text=info.lowercase_text)
+                              lowercase_text=info.lowercase_text, sampler=info.sampler)
     save_tokenizer(tokenizer, out)
     save_npy(out / QUERIES_FILE, model.queries)
     progress.advance("tokenizer, queries")
@@ -174,6 +176,7 @@ def checkpoint_source(checkpoint: Path, fallback_name: str, name: str | None = N
         routing_mode=routing_mode or meta.get("routing", "zero_shot"),
         provenance=provenance,
         lowercase_text=meta.get("lowercase_text") is True,
+        sampler=SamplerSettings.from_meta(meta),
     )
     return ExportSource(loaded.model, tokenizer, info)
 
@@ -203,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.lowercase_text:
             source = replace(source, info=replace(source.info, lowercase_text=True))
         export_package(source, args.out, seed=args.seed, fixtures=not args.no_fixtures)
-    except (ExportError, CheckpointError, TokenizerError) as e:
+    except (ExportError, CheckpointError, TokenizerError, SamplerError) as e:
         print(f"export failed: {e}", file=sys.stderr)
         return 1
     print(f"wrote {args.out}")

@@ -11,7 +11,7 @@ import onnx
 
 from unilip.config import ConfigError, UniLIPConfig
 from unilip.export_graphs import OPSET, GraphExportError, GraphSpec, graph_specs, verify_graph
-from unilip.sampling import DEFAULT_SHIFT
+from unilip.sampling import SamplerSettings
 from unilip.templates import ROUTE_ANSWERS, TEMPLATES
 from unilip.tokenizer import PAD, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, Tokenizer
 
@@ -19,7 +19,6 @@ FORMAT_VERSION = 2
 MANIFEST_FILE = "unilip.json"
 QUERIES_FILE = "queries.npy"
 ROUTING_MODES = ("image_start_token", "zero_shot")
-SAMPLER_DEFAULTS = {"name": "dpm-solver++2m", "steps": 20, "guidance": 4.5, "shift": DEFAULT_SHIFT}
 MAX_NEW_TOKENS = 64
 
 
@@ -43,6 +42,7 @@ def build_manifest(
     routing_mode: str,
     provenance: Mapping[str, Any],
     lowercase_text: bool = False,
+    sampler: SamplerSettings = SamplerSettings(),
 ) -> dict[str, Any]:
     """`lowercase_text`: the model was trained on lower-case text only, so the runtime must lower-case user
     text before tokenising. Written only when true, so packages without the field stay byte-identical."""
@@ -86,7 +86,7 @@ def build_manifest(
         "templates": dict(TEMPLATES),
         **({"text": {"lowercase": True}} if lowercase_text else {}),
         "routing": routing(routing_mode),
-        "sampler": dict(SAMPLER_DEFAULTS),
+        "sampler": sampler.to_json(),
         "generation": {"max_new_tokens": MAX_NEW_TOKENS, "stop_token_ids": [tokenizer.eos_id, special[PAD]]},
         "graphs": {name: spec.to_json() for name, spec in graphs.items()},
         "provenance": dict(provenance),

@@ -29,6 +29,34 @@ class SamplerError(ValueError):
 
 
 @dataclass(frozen=True)
+class SamplerSettings:
+    """How images are drawn by default: the manifest's `sampler` (docs/model-package.md), which the
+    evaluation also uses. A run may tune them (`unilip.train.sampler_sweep`) and record them in its
+    checkpoint meta under `sampler`."""
+
+    name: SamplerName = "dpm-solver++2m"
+    steps: int = 20
+    guidance: float = 4.5
+    shift: float = DEFAULT_SHIFT
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "steps": self.steps, "guidance": self.guidance, "shift": self.shift}
+
+    @classmethod
+    def from_meta(cls, meta: dict) -> SamplerSettings:
+        """The settings a checkpoint's meta records, or the defaults when it records none."""
+        recorded = meta.get("sampler")
+        if recorded is None:
+            return cls()
+        if not isinstance(recorded, dict) or set(recorded) != {"name", "steps", "guidance", "shift"}:
+            raise SamplerError(f"meta sampler must hold name, steps, guidance and shift, got {recorded!r}")
+        settings = cls(recorded["name"], int(recorded["steps"]), float(recorded["guidance"]), float(recorded["shift"]))
+        if settings.name not in SAMPLER_NAMES:
+            raise SamplerError(f"unknown sampler {settings.name!r}, expected one of {SAMPLER_NAMES}")
+        return settings
+
+
+@dataclass(frozen=True)
 class StepRecord:
     """Everything one sampler step saw and produced, for previews and golden fixtures."""
 

@@ -23,7 +23,7 @@ from unilip.model import UniLIP
 from unilip.model.condition import build_condition
 from unilip.pipelines import left_pad
 from unilip.progress import ProgressBar
-from unilip.sampling import initial_noise, sample
+from unilip.sampling import SamplerSettings, initial_noise, sample
 from unilip.templates import edit_prompts, generate_prompts
 from unilip.tokenizer import Tokenizer
 from unilip.train.batches import pixels_of
@@ -31,8 +31,12 @@ from unilip.train.recipe import TORCH_THREADS
 from unilip.train.chats import ROUTE_ANSWERS, image_turn
 from unilip.train.greedy import greedy_answers
 
-SAMPLER = {"sampler": "dpm-solver++2m", "steps": 20, "guidance": 4.5}
 BATCH = 32
+SPLITS = ("train", "heldout")
+# Seeds of the reported image tasks (a sampler sweep tunes on others, so it never sees these).
+GEN_SEED, EDIT_SEED = 4, 5
+# Written by unilip.train.sampler_sweep into the run folder; the report carries it when present.
+SWEEP_FILE = "sampler_sweep.json"
 MAX_ANSWER_TOKENS = 8
 
 
@@ -109,7 +113,7 @@ def reconstruction(model: UniLIP, n: int, seed: int) -> dict:
 
 @torch.no_grad()
 def _draw(model: UniLIP, tokenizer: Tokenizer, pairs: list[tuple[list[int], list[int]]],
-          sources: torch.Tensor | None, seed: int, queries_only: bool) -> list[np.ndarray]:
+          sources: torch.Tensor | None, seed: int, queries_only: bool, sampler: SamplerSettings) -> list[np.ndarray]:
     """(cond ids, null ids) pairs -> images, CFG with both halves in one batch (null first)."""
     ids, mask = left_pad([null for _, null in pairs] + [cond for cond, _ in pairs], tokenizer.pad_id)
     features = positions = None
@@ -119,30 +123,32 @@ def _draw(model: UniLIP, tokenizer: Tokenizer, pairs: list[tuple[list[int], list
     condition, condition_mask = build_condition(model, ids, mask, features, positions, queries_only)
     c = model.config
     noise = initial_noise((len(pairs), c.latent_channels, c.latent_size, c.latent_size), seed)
-    x0 = sample(model, condition, condition_mask, noise, SAMPLER["steps"], SAMPLER["guidance"], SAMPLER["sampler"])
+    x0 = sample(model, condition, condition_mask, noise, sampler.steps, sampler.guidance, sampler.name, sampler.shift)
     return to_uint8(model.decode_latents(x0 / c.unilip_factor))
 
 
 def generation(model: UniLIP, tokenizer: Tokenizer, per_category: int, split: str, seed: int,
-               queries_only: bool = False) -> dict:
+               sampler: SamplerSettings, queries_only: bool = False, progress: bool = True) -> dict:
     rng = np.random.default_rng(seed)
     tokens = model.config.vision.tokens_per_image
     prompts = [world.gen_prompt(rng, cat, split=split) for cat in world.GEN_CATEGORIES for _ in range(per_category)]
     prompts += [world.knowledge_prompt(rng, split=split) for _ in range(per_category)]
     hits: dict[str, list[bool]] = defaultdict(list)
-    bar = ProgressBar(len(prompts) // BATCH + 1, f"generation ({split})")
+    bar = ProgressBar(len(prompts) // BATCH + 1, f"generation ({split})") if progress else None
     for i, chunk in enumerate(_chunks(prompts, BATCH)):
         pairs = [generate_prompts(tokenizer, p.text, tokens) for p in chunk]
-        images = _draw(model, tokenizer, pairs, None, seed + i, queries_only)
+        images = _draw(model, tokenizer, pairs, None, seed + i, queries_only, sampler)
         for prompt, image in zip(chunk, images):
             hits[prompt.category].append(bool(world.score_gen(prompt, image)))
-        bar.advance()
+        if bar is not None:
+            bar.advance()
     result = {cat: float(np.mean(h)) for cat, h in hits.items()}
     result["overall"] = float(np.mean([result[c] for c in world.GEN_CATEGORIES]))
     return result
 
 
-def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int, queries_only: bool = False) -> dict:
+def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int, sampler: SamplerSettings,
+            queries_only: bool = False) -> dict:
     rng = np.random.default_rng(seed)
     tokens = model.config.vision.tokens_per_image
     edits = [world.edit_instruction(world.sample_scene(rng, split=split), rng, split=split) for _ in range(n)]
@@ -151,7 +157,7 @@ def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int, 
     for i, chunk in enumerate(_chunks(edits, BATCH)):
         pairs = [edit_prompts(tokenizer, e.instruction, tokens) for e in chunk]
         sources = pixels_of([e.source for e in chunk], model.config.vision.image_size)
-        images = _draw(model, tokenizer, pairs, sources, seed + i, queries_only)
+        images = _draw(model, tokenizer, pairs, sources, seed + i, queries_only, sampler)
         for edit, image in zip(chunk, images):
             score = world.score_edit(edit, image)
             for key in ("satisfied", "unchanged", "success", "psnr_outside"):
@@ -168,12 +174,14 @@ def sample_counts(quick: bool) -> tuple[int, int, int]:
     return max(2, int(100 * scale)), max(2, int(50 * scale)), max(2, int(200 * scale))
 
 
-def image_metrics(model: UniLIP, tokenizer: Tokenizer, quick: bool, queries_only: bool = False) -> dict:
+def image_metrics(model: UniLIP, tokenizer: Tokenizer, quick: bool, sampler: SamplerSettings,
+                  queries_only: bool = False) -> dict:
     """ShapesEval-Gen/Knowledge and -Edit on both splits, with fixed seeds so two models see the same tasks."""
     _, per_category, edits = sample_counts(quick)
     return {
-        "generation": {s: generation(model, tokenizer, per_category, s, 4, queries_only) for s in ("train", "heldout")},
-        "editing": {s: editing(model, tokenizer, edits, s, 5, queries_only) for s in ("train", "heldout")},
+        "generation": {s: generation(model, tokenizer, per_category, s, GEN_SEED, sampler, queries_only)
+                       for s in SPLITS},
+        "editing": {s: editing(model, tokenizer, edits, s, EDIT_SEED, sampler, queries_only) for s in SPLITS},
     }
 
 
@@ -189,6 +197,7 @@ def evaluate_run(run_dir: Path, quick: bool) -> dict:
     torch.set_num_threads(TORCH_THREADS)
     checkpoint, tokenizer = load_run(run_dir)
     model = checkpoint.model
+    sampler = SamplerSettings.from_meta(checkpoint.meta)
     scenes, _, _ = sample_counts(quick)
 
     original = copy.deepcopy(model)
@@ -199,7 +208,7 @@ def evaluate_run(run_dir: Path, quick: bool) -> dict:
 
     began = time.monotonic()
     report = {
-        "sampler": SAMPLER,
+        "sampler": sampler.to_json(),
         "understanding": {
             "original_encoder": {s: understanding(original, tokenizer, scenes, s, 1) for s in ("train", "heldout")},
             "stage2_encoder": {s: understanding(model, tokenizer, scenes, s, 1) for s in ("train", "heldout")},
@@ -209,11 +218,14 @@ def evaluate_run(run_dir: Path, quick: bool) -> dict:
         "reconstruction": {"stage1": reconstruction(stage1, 2 * scenes, 3),
                            "stage2": reconstruction(stage2, 2 * scenes, 3),
                            "final": reconstruction(model, 2 * scenes, 3)},
-        **image_metrics(model, tokenizer, quick),
+        **image_metrics(model, tokenizer, quick, sampler),
         "meta": checkpoint.meta,
         "timings": json.loads((run_dir / "timings.json").read_text()),
     }
     report["eval_seconds"] = time.monotonic() - began
+    sweep = run_dir / SWEEP_FILE
+    if sweep.exists():
+        report["sampler_sweep"] = json.loads(sweep.read_text())
     return report
 
 

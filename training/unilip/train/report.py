@@ -21,6 +21,21 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
+def _sweep(sweep: dict) -> list[str]:
+    """Guidance x shift grid of the tuning score (mean of Gen overall and Edit success, in percent)."""
+    cells = {(r["sampler"]["guidance"], r["sampler"]["shift"]): r["score"] for r in sweep["grid"]}
+    guidances = sorted({g for g, _ in cells})
+    shifts = sorted({s for _, s in cells})
+    tasks = sweep["tasks"]
+    out = ["", "## Sampler sweep", "",
+           f"`unilip.train.sampler_sweep` drew {tasks['prompts_per_category']} prompts per Gen category and "
+           f"{tasks['edits']} edits (seen combinations, seeds the tables above do not use) with every setting; "
+           f"the score is the mean of Gen overall and Edit success. Chosen: {sweep['chosen']}.", ""]
+    return out + _table(["guidance \\ shift", *(str(s) for s in shifts)],
+                        [[str(g), *(_pct(cells[(g, s)]) if (g, s) in cells else "" for s in shifts)]
+                         for g in guidances])
+
+
 def render(report: dict) -> str:
     u = report["understanding"]
     qtypes = [*world.QTYPES, "overall"]
@@ -59,6 +74,8 @@ def render(report: dict) -> str:
                         _pct(v["generation"]["heldout"]["overall"]), _pct(v["editing"]["train"]["success"]),
                         _pct(v["editing"]["heldout"]["success"]), f"{v['editing']['train']['psnr_outside']:.2f}"]
                        for name, v in report["ablation"].items()])
+    if "sampler_sweep" in report:
+        out += _sweep(report["sampler_sweep"])
     steps = report.get("meta", {}).get("training_steps", {})
     timings = report.get("timings", {})
     if steps:
