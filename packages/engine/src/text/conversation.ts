@@ -4,7 +4,7 @@
 import { EngineError } from "../errors.ts";
 import type { LoadedPackage } from "../package/types.ts";
 import type { ChatMessage, ImageInput } from "../types.ts";
-import { normalizeUserText } from "./normalize-text.ts";
+import { checkAssistantText, normalizeUserText } from "./normalize-text.ts";
 
 export interface RenderedConversation {
   /** Chat-template text, with one image marker per image. */
@@ -23,7 +23,8 @@ export function renderConversation(
   const images: ImageInput[] = [];
   const flat = messages.map((message) => {
     // Assistant turns are replayed exactly as the model wrote them; user and system text is normalised.
-    const normalize = (text: string) => (message.role === "assistant" ? text : normalizeUserText(pkg, text));
+    const normalize = (text: string) =>
+      message.role === "assistant" ? checkAssistantText(pkg, text) : normalizeUserText(pkg, text);
     if (typeof message.content === "string")
       return { role: message.role, content: normalize(message.content) };
     const content = message.content

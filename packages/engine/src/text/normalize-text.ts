@@ -1,6 +1,6 @@
 // User text made safe and made to look like the text the model was trained on. Every user/system turn and
-// every generate/edit prompt passes through here before it is tokenised; the package's own templates and
-// assistant turns never do.
+// every generate/edit prompt passes through here before it is tokenised; assistant turns are checked here
+// but kept as written, and the package's own templates pass untouched.
 import { EngineError } from "../errors.ts";
 import type { LoadedPackage } from "../package/types.ts";
 
@@ -27,6 +27,18 @@ function refuseSpecialTokens(pkg: LoadedPackage, text: string): void {
 export function normalizeUserText(pkg: LoadedPackage, text: string): string {
   refuseSpecialTokens(pkg, text);
   return pkg.manifest.text.lowercase ? text.toLowerCase() : text;
+}
+
+/**
+ * An assistant turn as the client replays it. Its text is kept exactly (it is what the model wrote, case
+ * included), but the only control tokens it may hold are the package's own route answers, whole: any other
+ * would let a client close the turn and write one the model never produced, which user text cannot do.
+ */
+export function checkAssistantText(pkg: LoadedPackage, text: string): string {
+  const { routing } = pkg.manifest;
+  const routeAnswers: string[] = routing.mode === "image_start_token" ? Object.values(routing.answers) : [];
+  if (!routeAnswers.includes(text)) refuseSpecialTokens(pkg, text);
+  return text;
 }
 
 /** A package template with its placeholder replaced by the normalised user text; the template is kept as is. */
