@@ -87,6 +87,7 @@ def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
     assert result["sampler"] == sweep["chosen"] and result["sampler_sweep"]["grid"][0]["score"] >= 0
     assert 0 <= result["generation"]["train"]["overall"] <= 1
     assert result["reconstruction"]["stage2"]["psnr"] > 0
+    assert 0 <= result["reconstruction"]["final"]["scenes_read_back"] <= 1
     assert set(result["understanding"]["stage2_encoder"]) == {"train", "heldout"}
     markdown = report.render(json.loads(json.dumps(result)))
     assert "## ShapesEval-Edit" in markdown and "| gen2 | 3 |" in markdown and "## Sampler sweep" in markdown
@@ -98,3 +99,12 @@ def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
     assert 0 <= comparison["queries_only"]["editing"]["train"]["success"] <= 1
     result["ablation"] = comparison
     assert "| queries_only | 3 |" in report.render(json.loads(json.dumps(result)))
+
+
+def test_a_scene_reads_back_from_its_own_rendering_and_not_from_another():
+    rng = np.random.default_rng(7)
+    scene, other = world.sample_scene(rng), world.sample_scene(rng)
+    image = world.render(scene, SIZE)
+    assert evaluate._reads_back(image, scene)
+    assert not evaluate._reads_back(image, other)
+    assert not evaluate._reads_back(np.full_like(image, 255), scene)
