@@ -12,10 +12,7 @@ import { createShutdown } from "./shutdown.ts";
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = await openServerDb(config, consoleLogger);
-  const engine = await loadEngine(
-    config.modelDir,
-    config.threads === undefined ? {} : { threads: config.threads },
-  );
+  const engine = await loadEngine(config.modelDir, { threads: config.threads });
   const metrics = createMetrics();
   const queue = createModelQueue(config.maxQueueDepth, metrics);
   const app = createApp({ engine, db, config, queue, metrics, log: consoleLogger });

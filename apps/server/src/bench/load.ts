@@ -66,8 +66,7 @@ async function main(): Promise<void> {
   });
   if (values.help) return console.log(HELP);
   const args = argsSchema.parse(values);
-  const threads = args.threads === undefined ? {} : { threads: args.threads };
-  const [engine, db] = await Promise.all([loadEngine(args.model, threads), createDb()]);
+  const [engine, db] = await Promise.all([loadEngine(args.model, { threads: args.threads }), createDb()]);
   const app = createApp({
     engine,
     db,

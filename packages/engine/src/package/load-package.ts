@@ -19,7 +19,7 @@ export interface LoadPackageOptions {
    * onnxruntime intra-op threads per session. Default: 1 for a package under SINGLE_THREAD_MAX_BYTES of
    * graphs, else onnxruntime's choice (one per core).
    */
-  threads?: number;
+  threads?: number | undefined;
   /** Images whose encoder features are kept (default ENCODER_CACHE_ENTRIES; 0 disables the cache). */
   encoderCacheEntries?: number;
 }
