@@ -225,7 +225,7 @@ def test_lowercase_text_reaches_the_manifest_from_the_meta_or_the_flag(package, 
 def test_sampler_defaults_reach_the_manifest_from_the_meta(package, tmp_path):
     model = model_of(package)
     tuned, untuned, bad = tmp_path / "tuned.pt", tmp_path / "untuned.pt", tmp_path / "bad.pt"
-    chosen = {"name": "dpm-solver++2m", "steps": 20, "guidance": 2.5, "shift": 1.0}
+    chosen = {"name": "dpm-solver++2m", "steps": 20, "guidance": 2.5, "shift": 1.0, "edit_guidance": 1.5}
     save_checkpoint(tuned, model, package, {"name": "tuned", "sampler": chosen})
     save_checkpoint(untuned, model, package, {"name": "untuned"})
     save_checkpoint(bad, model, package, {"name": "bad", "sampler": {"guidance": 2.5}})

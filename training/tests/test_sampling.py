@@ -190,6 +190,10 @@ def test_sampler_settings_come_from_the_meta_or_the_defaults():
     assert SamplerSettings.from_meta({}) == SamplerSettings()
     tuned = {"name": "flow-euler", "steps": 12, "guidance": 2.5, "shift": 1.0}
     assert SamplerSettings.from_meta({"sampler": tuned}).to_json() == tuned
-    for bad in ({"guidance": 2.5}, {**tuned, "name": "ddim"}, "fast"):
+    split = {**tuned, "edit_guidance": 1.5}
+    assert SamplerSettings.from_meta({"sampler": split}).to_json() == split
+    assert SamplerSettings.from_meta({"sampler": split}).for_edits().guidance == 1.5
+    assert SamplerSettings.from_meta({"sampler": tuned}).for_edits().guidance == 2.5, "edits default to guidance"
+    for bad in ({"guidance": 2.5}, {**tuned, "name": "ddim"}, {**tuned, "speed": 2}, "fast"):
         with pytest.raises(SamplerError):
             SamplerSettings.from_meta({"sampler": bad})

@@ -84,7 +84,7 @@ def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
     sweep = sampler_sweep.sweep(tmp_path, quick=True)
     assert load_checkpoint(tmp_path / "final.pt").meta["sampler"] == sweep["chosen"], "the choice is recorded"
     result = evaluate.evaluate_run(tmp_path, quick=True)
-    assert result["sampler"] == sweep["chosen"] and result["sampler_sweep"]["grid"][0]["score"] >= 0
+    assert result["sampler"] == sweep["chosen"] and result["sampler_sweep"]["grid"][0]["editing"]["success"] >= 0
     assert 0 <= result["generation"]["train"]["overall"] <= 1
     assert result["reconstruction"]["stage2"]["psnr"] > 0
     assert 0 <= result["reconstruction"]["final"]["scenes_read_back"] <= 1
@@ -108,3 +108,15 @@ def test_a_scene_reads_back_from_its_own_rendering_and_not_from_another():
     assert evaluate._reads_back(image, scene)
     assert not evaluate._reads_back(image, other)
     assert not evaluate._reads_back(np.full_like(image, 255), scene)
+
+
+def test_the_sweep_takes_each_task_its_best_guidance_at_the_shift_where_they_add_up_best():
+    def point(guidance, shift, gen, edit):
+        sampler = {"name": "dpm-solver++2m", "steps": 20, "guidance": guidance, "shift": shift}
+        return {"sampler": sampler, "generation": {"overall": gen}, "editing": {"success": edit}}
+
+    grid = [point(2.0, 1.0, 0.5, 0.1), point(4.0, 1.0, 0.7, 0.0), point(2.0, 3.0, 0.2, 0.6), point(4.0, 3.0, 0.5, 0.2)]
+    chosen = sampler_sweep.choose(grid)
+    # shift 1: 0.7 + 0.1; shift 3: 0.5 + 0.6 wins, drawing at 4 and editing at 2.
+    assert (chosen.shift, chosen.guidance, chosen.edit_guidance) == (3.0, 4.0, 2.0)
+    assert chosen.for_edits().guidance == 2.0 and chosen.for_edits().shift == 3.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import torch
@@ -32,15 +32,22 @@ class SamplerError(ValueError):
 class SamplerSettings:
     """How images are drawn by default: the manifest's `sampler` (docs/model-package.md), which the
     evaluation also uses. A run may tune them (`unilip.train.sampler_sweep`) and record them in its
-    checkpoint meta under `sampler`."""
+    checkpoint meta under `sampler`. `edit_guidance`, when set, is the guidance of edits (which keep most of
+    an image and may want less push than drawing from nothing); otherwise edits use `guidance`."""
 
     name: SamplerName = "dpm-solver++2m"
     steps: int = 20
     guidance: float = 4.5
     shift: float = DEFAULT_SHIFT
+    edit_guidance: float | None = None
+
+    def for_edits(self) -> SamplerSettings:
+        """The settings an edit samples with."""
+        return self if self.edit_guidance is None else replace(self, guidance=self.edit_guidance)
 
     def to_json(self) -> dict:
-        return {"name": self.name, "steps": self.steps, "guidance": self.guidance, "shift": self.shift}
+        plain = {"name": self.name, "steps": self.steps, "guidance": self.guidance, "shift": self.shift}
+        return plain if self.edit_guidance is None else {**plain, "edit_guidance": self.edit_guidance}
 
     @classmethod
     def from_meta(cls, meta: dict) -> SamplerSettings:
@@ -48,9 +55,12 @@ class SamplerSettings:
         recorded = meta.get("sampler")
         if recorded is None:
             return cls()
-        if not isinstance(recorded, dict) or set(recorded) != {"name", "steps", "guidance", "shift"}:
-            raise SamplerError(f"meta sampler must hold name, steps, guidance and shift, got {recorded!r}")
-        settings = cls(recorded["name"], int(recorded["steps"]), float(recorded["guidance"]), float(recorded["shift"]))
+        required = {"name", "steps", "guidance", "shift"}
+        if not isinstance(recorded, dict) or not required <= set(recorded) <= required | {"edit_guidance"}:
+            raise SamplerError(f"meta sampler must hold name, steps, guidance, shift (and edit_guidance), got {recorded!r}")
+        edit = recorded.get("edit_guidance")
+        settings = cls(recorded["name"], int(recorded["steps"]), float(recorded["guidance"]), float(recorded["shift"]),
+                       None if edit is None else float(edit))
         if settings.name not in SAMPLER_NAMES:
             raise SamplerError(f"unknown sampler {settings.name!r}, expected one of {SAMPLER_NAMES}")
         return settings

@@ -5,6 +5,7 @@ import { PrefixCache } from "./cache/prefix-cache.ts";
 import { editImage } from "./diffusion/edit.ts";
 import { generateImage } from "./diffusion/generate.ts";
 import { reconstructImage } from "./diffusion/reconstruct.ts";
+import { defaultGuidance } from "./diffusion/sampling-options.ts";
 import { EngineError } from "./errors.ts";
 import { PREFIX_CACHE_ENTRIES } from "./limits.ts";
 import { DEFAULT_MODEL_DIR } from "./model-dir.ts";
@@ -49,7 +50,8 @@ function describe(pkg: LoadedPackage): ModelInfo {
     memoryBytes: pkg.memoryBytes,
     defaults: {
       steps: manifest.sampler.steps,
-      guidance: manifest.sampler.guidance,
+      guidance: defaultGuidance(pkg, "generate"),
+      editGuidance: defaultGuidance(pkg, "edit"),
       sampler: manifest.sampler.name,
       maxNewTokens: manifest.generation.max_new_tokens,
     },

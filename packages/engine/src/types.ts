@@ -91,7 +91,14 @@ export interface ModelInfo {
   capabilities: Route[];
   modelTrainedToRoute: boolean;
   memoryBytes: number;
-  defaults: { steps: number; guidance: number; sampler: SamplerName; maxNewTokens: number };
+  defaults: {
+    steps: number;
+    guidance: number;
+    /** Guidance of edits (the package's own, or `guidance`). */
+    editGuidance: number;
+    sampler: SamplerName;
+    maxNewTokens: number;
+  };
 }
 
 export interface ReconstructResult {

@@ -169,7 +169,7 @@ def editing(model: UniLIP, tokenizer: Tokenizer, n: int, split: str, seed: int, 
     for i, chunk in enumerate(_chunks(edits, BATCH)):
         pairs = [edit_prompts(tokenizer, e.instruction, tokens) for e in chunk]
         sources = pixels_of([e.source for e in chunk], model.config.vision.image_size)
-        images = _draw(model, tokenizer, pairs, sources, seed + i, queries_only, sampler)
+        images = _draw(model, tokenizer, pairs, sources, seed + i, queries_only, sampler.for_edits())
         for edit, image in zip(chunk, images):
             score = world.score_edit(edit, image)
             for key in ("satisfied", "unchanged", "success", "psnr_outside"):

@@ -22,18 +22,23 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _sweep(sweep: dict) -> list[str]:
-    """Guidance x shift grid of the tuning score (mean of Gen overall and Edit success, in percent)."""
-    cells = {(r["sampler"]["guidance"], r["sampler"]["shift"]): r["score"] for r in sweep["grid"]}
+    """Guidance x shift grid of Gen overall / Edit success, in percent."""
+    cells = {(r["sampler"]["guidance"], r["sampler"]["shift"]): r for r in sweep["grid"]}
     guidances = sorted({g for g, _ in cells})
     shifts = sorted({s for _, s in cells})
     tasks = sweep["tasks"]
+
+    def cell(key: tuple[float, float]) -> str:
+        r = cells.get(key)
+        return "" if r is None else f"{_pct(r['generation']['overall'])} / {_pct(r['editing']['success'])}"
+
     out = ["", "## Sampler sweep", "",
            f"`unilip.train.sampler_sweep` drew {tasks['prompts_per_category']} prompts per Gen category and "
-           f"{tasks['edits']} edits (seen combinations, seeds the tables above do not use) with every setting; "
-           f"the score is the mean of Gen overall and Edit success. Chosen: {sweep['chosen']}.", ""]
+           f"{tasks['edits']} edits (seen combinations, seeds the tables above do not use) at every point. "
+           "Cells: Gen overall / Edit success. Drawing and editing each take their best guidance at the shift "
+           f"where the two add up best. Chosen: {sweep['chosen']}.", ""]
     return out + _table(["guidance \\ shift", *(str(s) for s in shifts)],
-                        [[str(g), *(_pct(cells[(g, s)]) if (g, s) in cells else "" for s in shifts)]
-                         for g in guidances])
+                        [[str(g), *(cell((g, s)) for s in shifts)] for g in guidances])
 
 
 def render(report: dict) -> str:

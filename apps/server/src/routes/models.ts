@@ -19,7 +19,13 @@ export const modelSchema = z.object({
   capabilities: z.array(routeSchema),
   image_size: z.int(),
   trained_to_route: z.boolean(),
-  defaults: z.object({ steps: z.int(), guidance: z.number(), sampler: z.string(), max_new_tokens: z.int() }),
+  defaults: z.object({
+    steps: z.int(),
+    guidance: z.number(),
+    edit_guidance: z.number(),
+    sampler: z.string(),
+    max_new_tokens: z.int(),
+  }),
 });
 export type ModelObject = z.infer<typeof modelSchema>;
 export const modelListSchema = z.object({ object: z.literal("list"), data: z.array(modelSchema) });
@@ -52,6 +58,7 @@ export function modelObject(engine: UniLIPEngine, created: number): ModelObject 
     defaults: {
       steps: info.defaults.steps,
       guidance: info.defaults.guidance,
+      edit_guidance: info.defaults.editGuidance,
       sampler: info.defaults.sampler,
       max_new_tokens: info.defaults.maxNewTokens,
     },

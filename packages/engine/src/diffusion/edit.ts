@@ -17,7 +17,7 @@ export async function editImage(
   options: EditOptions = {},
   overrides: SamplingOverrides = {},
 ): Promise<ImageResult> {
-  const settings = resolveSampling(pkg, options);
+  const settings = resolveSampling(pkg, options, "edit");
   const size = pkg.manifest.image.size;
   const source = await decodeImage(image, size);
   const weights = options.mask === undefined ? undefined : await decodeMask(options.mask, image, size);

@@ -12,7 +12,7 @@ export async function generateImage(
   options: ImageOptions = {},
   overrides: SamplingOverrides = {},
 ): Promise<ImageResult> {
-  const settings = resolveSampling(pkg, options);
+  const settings = resolveSampling(pkg, options, "generate");
   throwIfAborted(options.signal);
   const { templates } = pkg.manifest;
   const condition = await buildCondition(pkg, {

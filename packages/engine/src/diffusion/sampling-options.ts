@@ -18,7 +18,19 @@ export interface SamplingSettings {
   previewEvery: number;
 }
 
-export function resolveSampling(pkg: LoadedPackage, options: ImageOptions): SamplingSettings {
+/** Whose default guidance applies: a package may tune editing apart from drawing. */
+export type SamplingTask = "generate" | "edit";
+
+export function defaultGuidance(pkg: LoadedPackage, task: SamplingTask): number {
+  const { guidance, edit_guidance } = pkg.manifest.sampler;
+  return task === "edit" ? (edit_guidance ?? guidance) : guidance;
+}
+
+export function resolveSampling(
+  pkg: LoadedPackage,
+  options: ImageOptions,
+  task: SamplingTask,
+): SamplingSettings {
   const defaults = pkg.manifest.sampler;
   return {
     scheduler: createScheduler(
@@ -26,7 +38,7 @@ export function resolveSampling(pkg: LoadedPackage, options: ImageOptions): Samp
       options.steps ?? defaults.steps,
       defaults.shift,
     ),
-    guidance: options.guidance ?? defaults.guidance,
+    guidance: options.guidance ?? defaultGuidance(pkg, task),
     seed: options.seed ?? randomSeed(),
     previewEvery: options.previewEvery ?? 0,
   };

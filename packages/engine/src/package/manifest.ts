@@ -105,6 +105,8 @@ export const ManifestSchema = z.object({
     steps: positive,
     guidance: z.number().nonnegative(),
     shift: z.number().positive(),
+    // Guidance of edits when it differs from drawing's; absent means `guidance`.
+    edit_guidance: z.number().nonnegative().optional(),
   }),
   generation: z.object({ max_new_tokens: positive, stop_token_ids: z.array(id) }),
   graphs: GraphsSchema,
