@@ -171,6 +171,12 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
     await composer.fill("");
 
     await page.getByRole("button", { name: "Settings" }).click();
+    // An empty field means the served model's default, and the placeholder says which.
+    const { defaults } = (await (await fetch(`${server.url}/v1/models`)).json()).data[0];
+    expect(await page.locator("#setting-steps").getAttribute("placeholder")).toBe(String(defaults.steps));
+    expect(await page.locator("#setting-guidance").getAttribute("placeholder")).toMatch(
+      new RegExp(`^${defaults.guidance}(, edits ${defaults.edit_guidance})?$`),
+    );
     await page.locator("#setting-steps").fill(DRAW_STEPS);
     await page.locator("#setting-max_tokens").fill(MAX_TOKENS);
     await screenshot("settings");

@@ -3,13 +3,20 @@ import { type DragEvent, useCallback, useEffect, useMemo, useState } from "react
 import { useChat } from "../hooks/useChat.ts";
 import { useConversations } from "../hooks/useConversations.ts";
 import { useDraft } from "../hooks/useDraft.ts";
+import { getModelDefaults } from "../lib/api.ts";
 import type { ImageMeta, Message, RouteChoice } from "../lib/api-types.ts";
 import { rememberSelection } from "../lib/branch-memory.ts";
 import { browserStorage } from "../lib/browser-storage.ts";
 import { conversationIdFromSearch, searchForConversation } from "../lib/conversation-url.ts";
 import { type ApiError, isAbortError, toApiError } from "../lib/errors.ts";
 import type { Example } from "../lib/examples.ts";
-import { emptySettingsForm, parseSettings, type SettingName } from "../lib/settings.ts";
+import {
+  emptySettingsForm,
+  parseSettings,
+  placeholdersFrom,
+  type SettingName,
+  type SettingPlaceholders,
+} from "../lib/settings.ts";
 import { Composer, imageFiles } from "./Composer.tsx";
 import { DemoBanner } from "./DemoBanner.tsx";
 import { ErrorBanner } from "./ErrorBanner.tsx";
@@ -37,8 +44,18 @@ export function ChatApp() {
   const [settingsForm, setSettingsForm] = useState(emptySettingsForm);
   const [settingsErrors, setSettingsErrors] = useState<Partial<Record<SettingName, string>>>({});
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [placeholders, setPlaceholders] = useState<SettingPlaceholders>({});
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const [lineageOf, setLineageOf] = useState<ImageMeta | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    getModelDefaults({ signal: controller.signal }).then(
+      (defaults) => setPlaceholders(placeholdersFrom(defaults)),
+      report,
+    );
+    return () => controller.abort();
+  }, [report]);
 
   const { open, conversationId } = chat;
   useEffect(() => {
@@ -187,6 +204,7 @@ export function ChatApp() {
           <SettingsPanel
             form={settingsForm}
             errors={settingsErrors}
+            placeholders={placeholders}
             onChange={setSettingsForm}
             onReset={() => {
               setSettingsForm(emptySettingsForm);

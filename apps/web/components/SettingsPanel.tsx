@@ -1,15 +1,24 @@
 "use client";
-import { SETTING_LIMITS, SETTING_NAMES, type SettingName, type SettingsForm } from "../lib/settings.ts";
+import {
+  SETTING_LIMITS,
+  SETTING_NAMES,
+  type SettingName,
+  type SettingPlaceholders,
+  type SettingsForm,
+} from "../lib/settings.ts";
 
 /** Sampler and decoding settings for the next turns; an empty field keeps the model's default. */
 export function SettingsPanel({
   form,
   errors,
+  placeholders,
   onChange,
   onReset,
 }: {
   form: SettingsForm;
   errors: Partial<Record<SettingName, string>>;
+  /** The served model's defaults; the built-in placeholders stand in until they arrive. */
+  placeholders: SettingPlaceholders;
   onChange(form: SettingsForm): void;
   onReset(): void;
 }) {
@@ -30,7 +39,7 @@ export function SettingsPanel({
                 min={limit.min}
                 max={limit.max}
                 step={limit.integer ? 1 : "any"}
-                placeholder={limit.placeholder}
+                placeholder={placeholders[name] ?? limit.placeholder}
                 value={form[name]}
                 aria-invalid={error !== undefined}
                 aria-describedby={error ? `${id}-error` : undefined}

@@ -14,6 +14,16 @@ export const partSchema = z.discriminatedUnion("type", [
 ]);
 export type Part = z.infer<typeof partSchema>;
 
+/** The served model's defaults, from `/v1/models` (the one field of a model the UI reads). */
+export const modelDefaultsSchema = z.object({
+  steps: z.number(),
+  guidance: z.number(),
+  edit_guidance: z.number(),
+  max_new_tokens: z.number(),
+});
+export type ModelDefaults = z.infer<typeof modelDefaultsSchema>;
+export const modelListSchema = z.object({ data: z.array(z.object({ defaults: modelDefaultsSchema })) });
+
 export const imageSettingsSchema = z.object({
   seed: z.number(),
   steps: z.number(),

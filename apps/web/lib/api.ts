@@ -11,6 +11,8 @@ import {
   type ImageMeta,
   imageMetaSchema,
   lineageSchema,
+  type ModelDefaults,
+  modelListSchema,
   type RegenerateBody,
   type SendMessageBody,
 } from "./api-types.ts";
@@ -82,6 +84,14 @@ export async function readJson<T>(response: Response, schema: z.ZodType<T>): Pro
     });
   }
   return parsed.data;
+}
+
+/** Sampler and decoding defaults of the model the server runs. */
+export async function getModelDefaults(options: RequestOptions = {}): Promise<ModelDefaults> {
+  const response = await send("/v1/models", { method: "GET" }, options);
+  const [model] = (await readJson(response, modelListSchema)).data;
+  if (model === undefined) throw new ApiError("The server lists no model.", { kind: "protocol" });
+  return model.defaults;
 }
 
 export async function listConversations(options: RequestOptions = {}): Promise<Conversation[]> {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { emptySettingsForm, MAX_GUIDANCE, MAX_SEED, MAX_STEPS, parseSettings } from "./settings.ts";
+import {
+  emptySettingsForm,
+  MAX_GUIDANCE,
+  MAX_SEED,
+  MAX_STEPS,
+  parseSettings,
+  placeholdersFrom,
+} from "./settings.ts";
 
 describe("parseSettings", () => {
   it("leaves empty fields out so the model's defaults apply", () => {
@@ -40,5 +47,13 @@ describe("parseSettings", () => {
       ok: false,
       errors: { steps: "Steps must be a number." },
     });
+  });
+});
+
+describe("placeholdersFrom", () => {
+  it("shows the served model's defaults, and the edit guidance only when it differs", () => {
+    const defaults = { steps: 20, guidance: 3.5, edit_guidance: 3.5, max_new_tokens: 64 };
+    expect(placeholdersFrom(defaults)).toEqual({ steps: "20", guidance: "3.5", max_tokens: "64" });
+    expect(placeholdersFrom({ ...defaults, edit_guidance: 1.5 }).guidance).toBe("3.5, edits 1.5");
   });
 });

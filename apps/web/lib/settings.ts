@@ -1,7 +1,7 @@
 // The settings panel's fields: text as typed, checked against named limits before a turn is sent. An
 // empty field means "the model's default" and is left out of the request.
 import { z } from "zod";
-import type { TurnSettings } from "./api-types.ts";
+import type { ModelDefaults, TurnSettings } from "./api-types.ts";
 
 export type SettingName = keyof TurnSettings & keyof typeof SETTING_LIMITS;
 
@@ -10,7 +10,7 @@ interface Limit {
   min: number;
   max: number;
   integer: boolean;
-  /** What the bundled model uses when the field is empty (shown as the placeholder). */
+  /** What the bundled model uses when the field is empty (the placeholder until the server says). */
   placeholder: string;
 }
 
@@ -33,6 +33,19 @@ export const SETTING_LIMITS = {
 } as const satisfies Record<string, Limit>;
 
 export const SETTING_NAMES = Object.keys(SETTING_LIMITS) as SettingName[];
+
+export type SettingPlaceholders = Partial<Record<SettingName, string>>;
+
+/** Placeholders that show what an empty field means for the served model; one guidance field serves
+ * drawing and editing, so both values show when the model edits with its own. */
+export function placeholdersFrom(defaults: ModelDefaults): SettingPlaceholders {
+  const { steps, guidance, edit_guidance, max_new_tokens } = defaults;
+  return {
+    steps: String(steps),
+    guidance: guidance === edit_guidance ? String(guidance) : `${guidance}, edits ${edit_guidance}`,
+    max_tokens: String(max_new_tokens),
+  };
+}
 
 export type SettingsForm = Record<SettingName, string>;
 
