@@ -4,18 +4,24 @@ import { DEFAULT_CONVERSATION_TITLE, MAX_TITLE_LENGTH } from "../limits.ts";
 import { solidPng } from "../testing/png.ts";
 import { describeOnTargets } from "../testing/targets.ts";
 
+/** PGlite's clock_timestamp() counts whole milliseconds, so two writes within one have the same activity
+ * time and list in either order; the test orders its writes in time. */
+const nextClockTick = () => new Promise((resolve) => setTimeout(resolve, 2));
+
 describeOnTargets("conversations", (store) => {
   const owner = () => newId("apiKey");
 
   it("creates with a default title, lists newest activity first, renames", async () => {
     const ownerId = owner();
     const first = await store().createConversation({ ownerId });
+    await nextClockTick();
     const second = await store().createConversation({ ownerId, title: "  Shapes  " });
     expect(first.title).toBe(DEFAULT_CONVERSATION_TITLE);
     expect(second.title).toBe("Shapes");
     expect(first.id).toMatch(/^conv_[0-9a-f]{32}$/);
     expect((await store().listConversations({ ownerId })).map((c) => c.id)).toEqual([second.id, first.id]);
 
+    await nextClockTick();
     const renamed = await store().renameConversation({ ownerId, id: first.id, title: "Circles" });
     expect(renamed.title).toBe("Circles");
     expect(renamed.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
