@@ -26,7 +26,7 @@ export const MAX_TEMPERATURE = 2;
 
 export const SETTING_LIMITS = {
   steps: { label: "Steps", min: 1, max: MAX_STEPS, integer: true, placeholder: "20" },
-  guidance: { label: "Guidance", min: 0, max: MAX_GUIDANCE, integer: false, placeholder: "4.5" },
+  guidance: { label: "Guidance", min: 0, max: MAX_GUIDANCE, integer: false, placeholder: "1.5" },
   seed: { label: "Seed", min: 0, max: MAX_SEED, integer: true, placeholder: "random" },
   max_tokens: { label: "Max tokens", min: 1, max: MAX_TOKENS, integer: true, placeholder: "64" },
   temperature: { label: "Temperature", min: 0, max: MAX_TEMPERATURE, integer: false, placeholder: "0" },
