@@ -16,7 +16,7 @@ from unilip.model import UniLIP
 from unilip.pipelines import understand_greedy
 from unilip.templates import TEMPLATES
 from unilip.tokenizer import build_tokenizer
-from unilip.train import ablation, batches, evaluate, recipe, report, sampler_sweep
+from unilip.train import ablation, batches, evaluate, position_probe, recipe, report, sampler_sweep
 from unilip.train.chats import IGNORE, ROUTE_ANSWERS, encode_chat, sample_chat
 from unilip.train.greedy import greedy_answers
 
@@ -120,3 +120,15 @@ def test_the_sweep_takes_each_task_its_best_guidance_at_the_shift_where_they_add
     # shift 1: 0.7 + 0.1; shift 3: 0.5 + 0.6 wins, drawing at 4 and editing at 2.
     assert (chosen.shift, chosen.guidance, chosen.edit_guidance) == (3.0, 4.0, 2.0)
     assert chosen.for_edits().guidance == 2.0 and chosen.for_edits().shift == 3.0
+
+
+def test_the_position_probe_finds_cells_only_where_features_carry_them(tokenizer):
+    torch.manual_seed(0)
+    model = UniLIP(shapes(vocab_size=len(tokenizer))).eval()
+    # At initialisation the ViT's position embedding still marks every token's cell.
+    assert position_probe.cell_probe(model, tokenizer, 64, seed=0)["image_features"] > 0.5
+    # Without it the ViT cannot tell cells apart: empty cells look alike wherever they are.
+    with torch.no_grad():
+        model.vision.pos_embed.zero_()
+    blind = position_probe.cell_probe(model, tokenizer, 64, seed=0)
+    assert blind["image_features"] < 0.35 and blind["chance"] == 1 / TOKENS

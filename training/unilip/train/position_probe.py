@@ -1,0 +1,87 @@
+"""Can a reader tell which cell an image token belongs to? A linear probe of the cell index, from the image
+features (what the LLM reads) and from the edit condition at the source-image positions (what the DiT
+reads). Near chance (1 / tokens per image) means position is lost: questions about places and edits that
+must keep the other cells have nothing to go on.
+
+    /usr/bin/python3 -m unilip.train.position_probe --run-dir runs/shapes
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+# See recipe.py: one BLAS thread, set before numpy/torch load.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from unilip import world  # noqa: E402
+from unilip.chat_template import IMG_CONTEXT  # noqa: E402
+from unilip.model import UniLIP  # noqa: E402
+from unilip.model.condition import build_condition  # noqa: E402
+from unilip.pipelines import left_pad  # noqa: E402
+from unilip.templates import edit_prompts  # noqa: E402
+from unilip.tokenizer import Tokenizer  # noqa: E402
+from unilip.train import evaluate, recipe  # noqa: E402
+from unilip.train.batches import pixels_of  # noqa: E402
+
+PROBE_STEPS = 300
+PROBE_LR = 1e-2
+# Share of tokens the probe is fitted on; it is scored on the rest.
+FIT_SHARE = 0.75
+
+
+def probe_accuracy(tokens: torch.Tensor, cells: torch.Tensor) -> float:
+    """Held-out accuracy of a linear classifier of `cells` (M,) from standardised `tokens` (M, D)."""
+    fit = int(len(tokens) * FIT_SHARE)
+    mean, std = tokens[:fit].mean(0), tokens[:fit].std(0) + 1e-6
+    x = (tokens - mean) / std
+    classes = int(cells.max()) + 1
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(x.shape[1], classes)
+    optimizer = torch.optim.Adam(linear.parameters(), PROBE_LR)
+    with torch.enable_grad():
+        for _ in range(PROBE_STEPS):
+            loss = torch.nn.functional.cross_entropy(linear(x[:fit]), cells[:fit])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return float((linear(x[fit:]).argmax(-1) == cells[fit:]).float().mean())
+
+
+@torch.no_grad()
+def cell_probe(model: UniLIP, tokenizer: Tokenizer, edits: int, seed: int) -> dict[str, float]:
+    rng = np.random.default_rng(seed)
+    tokens = model.config.vision.tokens_per_image
+    feature_rows, condition_rows = [], []
+    for chunk in evaluate._chunks(list(range(edits)), evaluate.BATCH):
+        tasks = [world.edit_instruction(world.sample_scene(rng), rng) for _ in chunk]
+        ids, mask = left_pad([edit_prompts(tokenizer, t.instruction, tokens)[0] for t in tasks], tokenizer.pad_id)
+        features = model.encode_images(pixels_of([t.source for t in tasks], model.config.vision.image_size))
+        positions = ids == tokenizer.special_ids[IMG_CONTEXT]
+        condition, _ = build_condition(model, ids, mask, features, positions)
+        at_images = torch.cat((positions, torch.zeros(len(tasks), model.config.n_query, dtype=torch.bool)), dim=1)
+        feature_rows.append(features.reshape(-1, features.shape[-1]))  # (B*N, H), row-major cells
+        condition_rows.append(condition[at_images])  # (B*N, Cc), in the same order
+    features, conditions = torch.cat(feature_rows), torch.cat(condition_rows)
+    cells = torch.arange(tokens).repeat(len(features) // tokens)
+    return {"image_features": probe_accuracy(features, cells), "edit_condition": probe_accuracy(conditions, cells),
+            "chance": 1 / tokens}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run-dir", type=Path, required=True, help="a finished recipe run (final.pt inside)")
+    parser.add_argument("--edits", type=int, default=256, help="source images probed (9 tokens each at 96 px)")
+    args = parser.parse_args()
+    torch.set_num_threads(recipe.TORCH_THREADS)
+    checkpoint, tokenizer = evaluate.load_run(args.run_dir)
+    print(json.dumps(cell_probe(checkpoint.model.eval(), tokenizer, args.edits, seed=0), indent=2))
+
+
+if __name__ == "__main__":
+    main()
