@@ -53,11 +53,16 @@ class SamplerSettings:
     def from_meta(cls, meta: dict) -> SamplerSettings:
         """The settings a checkpoint's meta records, or the defaults when it records none."""
         recorded = meta.get("sampler")
-        if recorded is None:
-            return cls()
+        return cls() if recorded is None else cls.from_json(recorded)
+
+    @classmethod
+    def from_json(cls, recorded: object) -> SamplerSettings:
+        """The inverse of `to_json`, checked."""
         required = {"name", "steps", "guidance", "shift"}
         if not isinstance(recorded, dict) or not required <= set(recorded) <= required | {"edit_guidance"}:
-            raise SamplerError(f"meta sampler must hold name, steps, guidance, shift (and edit_guidance), got {recorded!r}")
+            raise SamplerError(
+                f"meta sampler must hold name, steps, guidance, shift (and edit_guidance), got {recorded!r}"
+            )
         edit = recorded.get("edit_guidance")
         settings = cls(recorded["name"], int(recorded["steps"]), float(recorded["guidance"]), float(recorded["shift"]),
                        None if edit is None else float(edit))

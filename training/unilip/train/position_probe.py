@@ -58,8 +58,9 @@ def cell_probe(model: UniLIP, tokenizer: Tokenizer, edits: int, seed: int) -> di
     rng = np.random.default_rng(seed)
     tokens = model.config.vision.tokens_per_image
     feature_rows, condition_rows = [], []
-    for chunk in evaluate._chunks(list(range(edits)), evaluate.BATCH):
-        tasks = [world.edit_instruction(world.sample_scene(rng), rng) for _ in chunk]
+    for start in range(0, edits, evaluate.BATCH):
+        size = min(evaluate.BATCH, edits - start)
+        tasks = [world.edit_instruction(world.sample_scene(rng), rng) for _ in range(size)]
         ids, mask = left_pad([edit_prompts(tokenizer, t.instruction, tokens)[0] for t in tasks], tokenizer.pad_id)
         features = model.encode_images(pixels_of([t.source for t in tasks], model.config.vision.image_size))
         positions = ids == tokenizer.special_ids[IMG_CONTEXT]

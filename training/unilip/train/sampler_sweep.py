@@ -26,7 +26,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import torch  # noqa: E402
 
-from unilip.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from unilip.checkpoint import save_checkpoint  # noqa: E402
 from unilip.progress import ProgressBar  # noqa: E402
 from unilip.sampling import SamplerSettings  # noqa: E402
 from unilip.train import evaluate, recipe  # noqa: E402
@@ -57,7 +57,7 @@ def choose(results: list[dict]) -> SamplerSettings:
         edit = max(at_shift, key=lambda r: r["editing"]["success"])
         score = (draw["generation"]["overall"] + edit["editing"]["success"]) / 2
         if score > best_score:
-            base = SamplerSettings.from_meta({"sampler": draw["sampler"]})
+            base = SamplerSettings.from_json(draw["sampler"])
             best, best_score = replace(base, edit_guidance=edit["sampler"]["guidance"]), score
     assert best is not None, "the grid is never empty"
     return best
