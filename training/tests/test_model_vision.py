@@ -40,23 +40,6 @@ def test_latents_are_clip_down_of_features_in_row_major_grid_order():
     assert torch.allclose(latents[0, :, 1, 0], tokens[0, size])
 
 
-def test_projection_marks_each_token_with_its_place_in_the_grid():
-    model = tiny_model()
-    vision = model.vision
-    same = torch.ones(1, vision.config.patch_grid**2, vision.config.hidden_size)  # every patch alike
-    projected = vision.project(same)[0]  # (N, H)
-    assert torch.allclose(projected - vision.token_pos[0], projected[0] - vision.token_pos[0, 0])
-    assert len({tuple(row.tolist()) for row in projected.round(decimals=4)}) == vision.config.tokens_per_image
-
-
-def test_projection_and_encoder_parameters_split_the_tower():
-    vision = tiny_model().vision
-    projection, encoder = vision.projection_parameters(), vision.encoder_parameters()
-    assert any(p is vision.token_pos for p in projection) and not any(p is vision.token_pos for p in encoder)
-    assert {id(p) for p in projection} | {id(p) for p in encoder} == {id(p) for p in vision.parameters()}
-    assert not {id(p) for p in projection} & {id(p) for p in encoder}
-
-
 def test_images_are_normalised_inside():
     model = tiny_model()
     gray = torch.full((1, 3, 32, 32), 0.5)

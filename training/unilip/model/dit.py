@@ -10,7 +10,9 @@ from torch import nn
 from ..config import DiTConfig
 from .dit_blocks import DiTBlock, PlainLayerNorm, condition_bias
 from .qwen2_layer import RMSNorm
-from .sincos import MAX_PERIOD, sincos_2d
+
+# Period range of the sinusoidal timestep and position features.
+MAX_PERIOD = 10000.0
 
 
 def timestep_features(timestep: torch.Tensor, dim: int) -> torch.Tensor:
@@ -19,6 +21,20 @@ def timestep_features(timestep: torch.Tensor, dim: int) -> torch.Tensor:
     freqs = torch.exp(-math.log(MAX_PERIOD) * torch.arange(half, dtype=torch.float32, device=timestep.device) / half)
     angles = timestep.float()[:, None] * freqs[None]  # (B, dim/2)
     return torch.cat((angles.cos(), angles.sin()), dim=-1)
+
+
+def sincos_2d(hidden_size: int, height: int, width: int) -> torch.Tensor:
+    """Fixed 2D position embedding: half the channels encode the row, half the column. -> (h*w, d)."""
+    quarter = hidden_size // 4
+    omega = 1.0 / MAX_PERIOD ** (torch.arange(quarter, dtype=torch.float32) / quarter)  # (d/4,)
+    rows, cols = torch.meshgrid(
+        torch.arange(height, dtype=torch.float32), torch.arange(width, dtype=torch.float32), indexing="ij"
+    )
+    parts = []
+    for coord in (rows.reshape(-1), cols.reshape(-1)):  # each (h*w,)
+        angles = coord[:, None] * omega[None]  # (h*w, d/4)
+        parts += [angles.sin(), angles.cos()]
+    return torch.cat(parts, dim=-1)  # (h*w, d)
 
 
 class SanaDiT(nn.Module):

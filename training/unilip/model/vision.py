@@ -7,7 +7,6 @@ from torch import nn
 
 from ..config import VisionConfig
 from .encoder_block import EncoderBlock
-from .sincos import sincos_2d
 
 
 def pixel_shuffle_tokens(tokens: torch.Tensor, grid: int, factor: int) -> torch.Tensor:
@@ -38,10 +37,6 @@ class VisionTower(nn.Module):
             nn.GELU(),
             nn.Linear(llm_hidden_size, llm_hidden_size),
         )
-        # Contrastive and MLLM training wash the ViT's own position embedding out of the features (a linear
-        # probe finds the cell at chance), so the projection adds one the LLM and the DiT can rely on.
-        grid = config.token_grid
-        self.token_pos = nn.Parameter(sincos_2d(llm_hidden_size, grid, grid)[None])  # (1, N, H)
 
     def features(self, pixel_values: torch.Tensor) -> torch.Tensor:
         """ViT tokens before pixel shuffle: (B, 3, S, S) in [0, 1] -> (B, grid^2, d)."""
@@ -53,18 +48,9 @@ class VisionTower(nn.Module):
         return x
 
     def project(self, features: torch.Tensor) -> torch.Tensor:
-        """Pixel shuffle + `mlp1` + token positions: (B, grid^2, d) -> (B, N, H)."""
+        """Pixel shuffle + `mlp1`: (B, grid^2, d) -> (B, N, H)."""
         shuffled = pixel_shuffle_tokens(features, self.config.patch_grid, self.config.shuffle_factor)
-        return self.mlp1(shuffled) + self.token_pos
-
-    def projection_parameters(self) -> list[nn.Parameter]:
-        """`mlp1` and the token position embedding: what maps ViT features into the LLM space."""
-        return [*self.mlp1.parameters(), self.token_pos]
-
-    def encoder_parameters(self) -> list[nn.Parameter]:
-        """The ViT itself: everything but the projection."""
-        projection = {id(p) for p in self.projection_parameters()}
-        return [p for p in self.parameters() if id(p) not in projection]
+        return self.mlp1(shuffled)
 
     def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
         return self.project(self.features(pixel_values))

@@ -137,8 +137,8 @@ def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES)
     vision, llm = model.vision, model.llm
     stage("clip", [ParamGroup(params(vision, model.clip_text, model.clip_image))],
           lambda rng, g, b: stages.clip_step(model, tokenizer, rng, b))
-    stage("mllm", [ParamGroup([*vision.projection_parameters(), *params(llm)]),
-                   ParamGroup(vision.encoder_parameters(), ENCODER_LR_SCALE)],
+    vit_only = [p for n, p in vision.named_parameters() if not n.startswith("mlp1.")]
+    stage("mllm", [ParamGroup(params(vision.mlp1, llm)), ParamGroup(vit_only, ENCODER_LR_SCALE)],
           lambda rng, g, b: stages.mllm_step(model, tokenizer, rng, b))
     if data_parallel.is_main():
         torch.save(model.vision.state_dict(), run_dir / "original_encoder.pt")

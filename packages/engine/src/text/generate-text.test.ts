@@ -145,8 +145,7 @@ describe("text generation on the tiny package", () => {
   });
 
   it("stops before a stop sequence and never emits it", async () => {
-    // Sampled: greedy decoding of random weights may repeat a special token, which prints nothing.
-    const free = { ...greedy, temperature: 1, maxNewTokens: 12, stopTokenIds: [] };
+    const free = { ...greedy, maxNewTokens: 12, stopTokenIds: [] };
     const { result: full } = await collect(generateText(pkg, prompt, free));
     expect(full.text.length).toBeGreaterThan(3);
     const stop = full.text.slice(2, 4);
