@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_NOTE_HIDDEN_KEY } from "../../apps/web/lib/demo-note.ts";
 import { EXAMPLES, SAMPLE_FILE_NAME } from "../../apps/web/lib/examples.ts";
 import { type SceneObject, scenePixels } from "../../apps/web/lib/sample-scene.ts";
-import { SETTING_LIMITS } from "../../apps/web/lib/settings.ts";
+import { placeholdersFrom, SETTING_LIMITS } from "../../apps/web/lib/settings.ts";
 import { IMAGE_SIZE } from "../../apps/web/lib/shapes-world.ts";
 import {
   artifactPath,
@@ -176,10 +176,7 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
     // The served test model's guidance differs from the built-in placeholder (the bundled model's), so this
     // waits for the one the UI read from /v1/models.
     const { defaults } = (await (await fetch(`${server.url}/v1/models`)).json()).data[0];
-    const guidance =
-      defaults.guidance === defaults.edit_guidance
-        ? String(defaults.guidance)
-        : `${defaults.guidance}, edits ${defaults.edit_guidance}`;
+    const { guidance } = placeholdersFrom(defaults);
     expect(guidance).not.toBe(SETTING_LIMITS.guidance.placeholder);
     await page.locator(`#setting-guidance[placeholder="${guidance}"]`).waitFor({ timeout: TURN_TIMEOUT_MS });
     expect(await page.locator("#setting-steps").getAttribute("placeholder")).toBe(String(defaults.steps));

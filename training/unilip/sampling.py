@@ -61,7 +61,7 @@ class SamplerSettings:
         required = {"name", "steps", "guidance", "shift"}
         if not isinstance(recorded, dict) or not required <= set(recorded) <= required | {"edit_guidance"}:
             raise SamplerError(
-                f"meta sampler must hold name, steps, guidance, shift (and edit_guidance), got {recorded!r}"
+                f"sampler must hold name, steps, guidance, shift (and edit_guidance), got {recorded!r}"
             )
         edit = recorded.get("edit_guidance")
         settings = cls(recorded["name"], int(recorded["steps"]), float(recorded["guidance"]), float(recorded["shift"]),
