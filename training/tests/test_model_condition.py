@@ -16,7 +16,7 @@ def test_condition_covers_prompt_and_queries():
     model = tiny_model()
     ids = torch.randint(10, 512, (2, 6))
     mask = torch.tensor([[0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]])
-    condition, condition_mask = build_condition(model, ids, mask)
+    condition, condition_mask, _ = build_condition(model, ids, mask)
     n_query = model.config.n_query
     assert condition.shape == (2, 6 + n_query, model.config.dit.caption_channels)
     assert condition_mask.tolist()[0] == [0, 0] + [1] * (4 + n_query)
@@ -37,8 +37,8 @@ def test_queries_follow_the_prompt_embeddings():
 def test_left_padding_leaves_the_condition_unchanged():
     model = tiny_model()
     ids = torch.tensor([[11, 12, 13]])
-    plain, _ = build_condition(model, ids, torch.ones(1, 3, dtype=torch.long))
-    padded, _ = build_condition(model, torch.tensor([[0, 0, 11, 12, 13]]), torch.tensor([[0, 0, 1, 1, 1]]))
+    plain, _, _ = build_condition(model, ids, torch.ones(1, 3, dtype=torch.long))
+    padded, _, _ = build_condition(model, torch.tensor([[0, 0, 11, 12, 13]]), torch.tensor([[0, 0, 1, 1, 1]]))
     assert torch.allclose(padded[:, 2:], plain, atol=1e-5)
 
 
@@ -51,6 +51,14 @@ def test_edit_places_features_in_the_input_and_over_the_hidden_states():
     assert torch.equal(trace.inputs_embeds[0, 2 : 2 + n], features[0])
     assert torch.equal(trace.hidden_states[0, 2 : 2 + n], features[0])
     assert not torch.equal(trace.hidden_states[0, 2 + n], trace.inputs_embeds[0, 2 + n])
+    assert trace.image_mask.tolist() == [[0, 0] + [1] * n + [0] * (1 + model.config.n_query)]
+
+
+def test_a_text_prompt_marks_no_image_in_the_condition():
+    model = tiny_model()
+    trace = trace_condition(model, torch.tensor([[5, 6]]), torch.ones(1, 2, dtype=torch.long))
+    assert trace.image_mask.shape == trace.attention_mask.shape
+    assert trace.image_mask.sum() == 0
 
 
 def test_queries_only_ablation_hands_the_dit_the_query_states_alone():
@@ -62,6 +70,7 @@ def test_queries_only_ablation_hands_the_dit_the_query_states_alone():
     ablated = trace_condition(model, ids, torch.ones_like(ids), features, ids == IMG, queries_only=True)
     assert ablated.condition.shape == (1, n_query, model.config.dit.caption_channels)
     assert ablated.attention_mask.tolist() == [[1] * n_query]
+    assert ablated.image_mask.tolist() == [[0] * n_query]
     # Same LLM pass: the image reaches the queries through attention, but is not written over any state.
     assert torch.equal(ablated.hidden_states, dual.hidden_states[:, -n_query:])
     other = model.encode_images(torch.rand(1, 3, 32, 32))
@@ -86,7 +95,7 @@ def test_features_without_positions_are_rejected():
 
 def test_generation_training_reaches_queries_and_connector():
     model = tiny_model()
-    condition, mask = build_condition(model, torch.tensor([[3, 4, 5]]), torch.ones(1, 3, dtype=torch.long))
+    condition, mask, _ = build_condition(model, torch.tensor([[3, 4, 5]]), torch.ones(1, 3, dtype=torch.long))
     condition.pow(2).mean().backward()
     assert model.queries.grad is not None and model.queries.grad.abs().sum() > 0
     assert model.connector.projector.weight.grad.abs().sum() > 0

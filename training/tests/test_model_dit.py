@@ -40,18 +40,68 @@ def test_a_condition_projected_once_gives_every_step_the_full_velocity():
     model = tiny_model()
     latents, timestep, condition, mask = dit_inputs(model)
     mask[0, :2] = 0
-    projected = model.dit_condition(condition, mask)
+    image_mask = torch.zeros_like(mask)
+    image_mask[1, 1:4] = 1
+    projected = model.dit_condition(condition, mask, image_mask)
     assert len(projected) == 2 * model.config.dit.num_layers + 1
     for t in (timestep, timestep * 0.3):
-        assert torch.allclose(model.dit_step(latents, t, *projected), model.dit(latents, t, condition, mask), atol=1e-6)
+        full = model.dit(latents, t, condition, mask, image_mask)
+        assert torch.allclose(model.dit_step(latents, t, *projected), full, atol=1e-6)
 
 
 def test_a_step_refuses_a_projection_of_the_wrong_depth():
     model = tiny_model()
     latents, timestep, condition, mask = dit_inputs(model)
-    projected = model.dit_condition(condition, mask)
+    projected = model.dit_condition(condition, mask, torch.zeros_like(mask))
     with pytest.raises(ModelInputError):
         model.dit_step(latents, timestep, *projected[2:])
+
+
+def test_each_source_image_token_carries_the_position_of_its_cell():
+    model = tiny_model()
+    denoiser = model.denoiser
+    cells = denoiser.pos_embed.shape[1]
+    image_mask = torch.tensor([[0] + [1] * cells + [0] + [1] * 2])  # a whole image, then the start of a second
+    marked = denoiser._image_positions(image_mask)[0]  # (L, d)
+    table = denoiser.pos_embed[0]
+    assert torch.equal(marked[0], torch.zeros_like(marked[0]))
+    assert torch.equal(marked[1 : 1 + cells], table)
+    assert torch.equal(marked[1 + cells], torch.zeros_like(marked[0]))
+    assert torch.equal(marked[2 + cells :], table[:2])
+
+
+def test_the_image_mask_tells_the_dit_where_source_cells_are():
+    model = tiny_model()
+    latents, timestep, condition, mask = dit_inputs(model)
+    none = torch.zeros_like(mask)
+    assert torch.allclose(model.dit(latents, timestep, condition, mask, none),
+                          model.dit(latents, timestep, condition, mask), atol=1e-6)
+    image_mask = none.clone()
+    image_mask[:, 1:5] = 1
+    shifted = none.clone()
+    shifted[:, 0:4] = 1
+    marked = model.dit(latents, timestep, condition, mask, image_mask)
+    assert not torch.allclose(marked, model.dit(latents, timestep, condition, mask), atol=1e-4)
+    # The same tokens marked as different cells give a different velocity: the place is information.
+    assert not torch.allclose(marked, model.dit(latents, timestep, condition, mask, shifted), atol=1e-4)
+
+
+def test_the_image_position_gain_is_trained():
+    model = tiny_model()
+    latents, timestep, condition, mask = dit_inputs(model)
+    image_mask = torch.zeros_like(mask)
+    image_mask[:, 1:5] = 1
+    model.dit(latents, timestep, condition, mask, image_mask).pow(2).mean().backward()
+    assert model.denoiser.image_pos_gain.grad.abs().item() > 0
+
+
+def test_an_image_mask_of_the_wrong_shape_is_a_typed_error():
+    model = tiny_model()
+    latents, timestep, condition, mask = dit_inputs(model)
+    with pytest.raises(ModelInputError, match="image_mask"):
+        model.dit(latents, timestep, condition, mask, mask[:, :2])
+    with pytest.raises(ModelInputError, match="image_mask"):
+        model.dit_condition(condition, mask, mask[:1])
 
 
 def test_timestep_and_condition_both_steer_the_output():

@@ -78,7 +78,7 @@ def test_generate_records_the_whole_data_flow():
     result = generate(model, cond, null, noise(model), steps=3, guidance=4.5)
     ids, mask = left_pad([null, cond], PAD)
     assert torch.equal(result["input_ids"], ids)
-    expected_condition, expected_mask = build_condition(model, ids, mask)
+    expected_condition, expected_mask, _ = build_condition(model, ids, mask)
     assert torch.allclose(result["condition"], expected_condition, atol=1e-6)
     assert torch.equal(result["attention_mask"], expected_mask)
     assert result["step_latents"].shape == (3, 1, 8, 2, 2)

@@ -175,7 +175,7 @@ def test_flow_matching_loss_vanishes_for_the_exact_velocity(monkeypatch):
     x0 = torch.randn(2, 8, 2, 2)
     recorded = {}
 
-    def exact_dit(latents, timestep, condition, condition_mask):
+    def exact_dit(latents, timestep, condition, condition_mask, image_mask):
         sigma = (timestep / 1000).reshape(-1, 1, 1, 1)
         recorded["sigma"] = sigma
         return (latents - x0) / sigma

@@ -108,6 +108,7 @@ def graph_specs(config: UniLIPConfig) -> dict[str, GraphSpec]:
             (
                 _f32("condition", "batch", "cond", config.dit.caption_channels),
                 _i64("condition_mask", "batch", "cond"),
+                _i64("image_mask", "batch", "cond"),
             ),
             projected,
         ),

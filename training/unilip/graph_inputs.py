@@ -68,10 +68,13 @@ def graph_inputs(model: UniLIP, seed: int) -> dict[str, dict[str, torch.Tensor]]
            for i, pair in enumerate(present) for part, kv in zip(("key", "value"), pair)},
     }
     cond_mask = _left_padded_mask(b, SAMPLE_COND)
+    image_mask = torch.zeros(b, SAMPLE_COND, dtype=torch.int64)  # (B, L): the second row holds an image
+    image_mask[1, SAMPLE_PADDING : SAMPLE_PADDING + min(n_img, SAMPLE_COND - SAMPLE_PADDING)] = 1
     projected = [t.name for t in graph_specs(config)["dit_condition"].outputs]
     dit_condition = {
         "condition": torch.randn(b, SAMPLE_COND, config.dit.caption_channels, generator=g),  # (B, L, Cc)
         "condition_mask": cond_mask,
+        "image_mask": image_mask,
     }
     return {
         "vision_encoder": {"pixel_values": pixels},

@@ -131,6 +131,7 @@ def _sample_and_decode(
         shift,
         callback=records.append,
         on_call=calls.append,
+        image_mask=trace.image_mask,
     )
     unscaled = latents / model.config.unilip_factor
     pixels = model.decode_latents(unscaled)
@@ -140,6 +141,7 @@ def _sample_and_decode(
         "position_ids": trace.position_ids,
         "hidden_states": trace.hidden_states,
         "condition": trace.condition,
+        "image_mask": trace.image_mask,
         "noise": noise,
         "sigmas": torch.tensor([r.sigma for r in records] + [records[-1].sigma_next], dtype=torch.float32),
         "step_latents": torch.stack([r.latents for r in records]),  # (steps, 1, C, h, w)

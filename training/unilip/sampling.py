@@ -179,6 +179,7 @@ def guided_velocity(
     condition_mask: torch.Tensor,
     guidance: float,
     on_call: Callable[[DitCall], None] | None = None,
+    image_mask: torch.Tensor | None = None,
 ) -> VelocityFn:
     """CFG velocity v_null + g (v_cond - v_null), both halves in one DiT batch.
 
@@ -192,7 +193,7 @@ def guided_velocity(
     def velocity(x: torch.Tensor, sigma: float) -> torch.Tensor:
         latents = torch.cat((x, x), dim=0)  # (2B, C, h, w)
         timestep = torch.full((latents.shape[0],), sigma * TIMESTEP_SCALE, dtype=torch.float32, device=x.device)
-        raw = model.dit(latents, timestep, condition, condition_mask)
+        raw = model.dit(latents, timestep, condition, condition_mask, image_mask)
         if on_call is not None:
             on_call(DitCall(latents, timestep, raw))
         v_null, v_cond = raw.chunk(2, dim=0)  # each (B, C, h, w)
@@ -218,13 +219,15 @@ def sample(
     shift: float = DEFAULT_SHIFT,
     callback: StepCallback | None = None,
     on_call: Callable[[DitCall], None] | None = None,
+    image_mask: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Guided sampling from `noise` (B, C, h, w) to DiT-space latents x0 (B, C, h, w)."""
+    """Guided sampling from `noise` (B, C, h, w) to DiT-space latents x0 (B, C, h, w); `image_mask` (2B, L)
+    marks an edit's source image in the condition (see `UniLIP.dit`)."""
     if sampler not in SAMPLERS:
         raise SamplerError(f"unknown sampler {sampler!r}, expected one of {SAMPLER_NAMES}")
     if condition.shape[0] != 2 * noise.shape[0]:
         raise SamplerError(f"condition batch {condition.shape[0]} must be twice the noise batch {noise.shape[0]}")
-    velocity = guided_velocity(model, condition, condition_mask, guidance, on_call)
+    velocity = guided_velocity(model, condition, condition_mask, guidance, on_call, image_mask)
     return SAMPLERS[sampler](velocity, noise, flow_sigmas(steps, shift), callback)
 
 
@@ -236,6 +239,7 @@ def flow_matching_loss(
     generator: torch.Generator,
     logit_mean: float = 0.0,
     logit_std: float = 1.0,
+    image_mask: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """MSE between v(x_t, s) and eps - x0, with s = sigmoid(N(logit_mean, logit_std)) per sample."""
     batch = x0.shape[0]
@@ -245,5 +249,5 @@ def flow_matching_loss(
     sigma = sigma.to(x0.device)
     s = sigma.reshape(batch, 1, 1, 1)  # (B, 1, 1, 1)
     x_t = (1 - s) * x0 + s * eps
-    velocity = model.dit(x_t, sigma * TIMESTEP_SCALE, condition, mask)
+    velocity = model.dit(x_t, sigma * TIMESTEP_SCALE, condition, mask, image_mask)
     return F.mse_loss(velocity, eps - x0)

@@ -23,6 +23,7 @@ class ConditionTrace:
     position_ids: torch.Tensor  # (B, T+Q)
     hidden_states: torch.Tensor  # (B, T+Q, H), after the edit overwrite
     condition: torch.Tensor  # (B, T+Q, Cc)
+    image_mask: torch.Tensor  # (B, T+Q) int64, 1 where the source image's features sit (the `dit_condition` input)
 
 
 def trace_condition(
@@ -53,13 +54,16 @@ def trace_condition(
     position_ids = positions_from_mask(mask)
     _, hidden, _ = model.decoder(embeds, mask, position_ids, model.empty_cache(batch))
 
+    image_mask = torch.zeros_like(mask)
     if queries_only:
         # The ablation's MetaQuery-style condition: only the queries' hidden states reach the DiT.
-        hidden, mask = hidden[:, -n_query:], mask[:, -n_query:]
+        hidden, mask, image_mask = hidden[:, -n_query:], mask[:, -n_query:], image_mask[:, -n_query:]
     elif image_features is not None and positions is not None:
         no_queries = torch.zeros(batch, n_query, dtype=torch.bool, device=positions.device)
-        hidden = hidden.masked_scatter(torch.cat((positions, no_queries), dim=1)[..., None], image_features)
-    return ConditionTrace(embeds, mask, position_ids, hidden, model.connect(hidden, mask))
+        at_image = torch.cat((positions, no_queries), dim=1)  # (B, T+Q)
+        hidden = hidden.masked_scatter(at_image[..., None], image_features)
+        image_mask = at_image.long()
+    return ConditionTrace(embeds, mask, position_ids, hidden, model.connect(hidden, mask), image_mask)
 
 
 def build_condition(
@@ -69,8 +73,9 @@ def build_condition(
     image_features: torch.Tensor | None = None,
     image_positions_mask: torch.Tensor | None = None,
     queries_only: bool = False,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Prompt ids (B, T) left-padded with mask (B, T) -> condition (B, T + n_query, Cc) and its mask.
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Prompt ids (B, T) left-padded with mask (B, T) -> condition (B, T + n_query, Cc), its mask and its
+    image mask (both (B, T + n_query); the image mask marks where the source image's features sit).
 
     For edits, `image_features` (B, N, H) go in at the N True positions per row of
     `image_positions_mask` (B, T), and overwrite the LLM's last hidden states there again, so the DiT
@@ -79,7 +84,7 @@ def build_condition(
     through them.
     """
     trace = trace_condition(model, input_ids, attention_mask, image_features, image_positions_mask, queries_only)
-    return trace.condition, trace.attention_mask
+    return trace.condition, trace.attention_mask, trace.image_mask
 
 
 def _image_positions(features: torch.Tensor, positions_mask: torch.Tensor, batch: int, length: int) -> torch.Tensor:

@@ -51,6 +51,11 @@ class SanaDiT(nn.Module):
             nn.Linear(config.caption_channels, d), nn.GELU(approximate="tanh"), nn.Linear(d, d)
         )
         self.y_norm = RMSNorm(d, config.norm_eps)
+        # A source image's features reach the DiT as condition tokens without their place in the grid, so an
+        # edit could not tell which source token to copy into which cell. Each one gets the position
+        # embedding of its cell (the same table as the latents, so a latent and its source cell match), at a
+        # learned gain.
+        self.image_pos_gain = nn.Parameter(torch.ones(1))
         self.blocks = nn.ModuleList(
             DiTBlock(d, config.num_heads, config.ffn_hidden, config.norm_eps) for _ in range(config.num_layers)
         )
@@ -59,12 +64,22 @@ class SanaDiT(nn.Module):
         self.final_linear = nn.Linear(d, latent_channels)
 
     def project_condition(
-        self, condition: torch.Tensor, condition_mask: torch.Tensor
+        self, condition: torch.Tensor, condition_mask: torch.Tensor, image_mask: torch.Tensor | None = None
     ) -> tuple[list[tuple[torch.Tensor, torch.Tensor]], torch.Tensor]:
-        """condition (B, L, Cc), mask (B, L) -> every block's cross-attention keys and values
-        (B, nh, L, hd), and the score bias (B, 1, 1, L): what the sampling steps share."""
+        """condition (B, L, Cc), mask (B, L), image_mask (B, L) (1 where a source image's feature sits, in
+        grid order; None: no image) -> every block's cross-attention keys and values (B, nh, L, hd), and the
+        score bias (B, 1, 1, L): what the sampling steps share."""
         y = self.y_norm(self.y_embedder(condition))  # (B, L, d)
+        if image_mask is not None:
+            y = y + self.image_pos_gain * self._image_positions(image_mask)
         return [block.cross_attn.project(y) for block in self.blocks], condition_bias(condition_mask)
+
+    def _image_positions(self, image_mask: torch.Tensor) -> torch.Tensor:
+        """image_mask (B, L) -> the cell position embedding at each image token, zero elsewhere (B, L, d).
+        The k-th marked token of a row is cell k mod h*w, so several images each restart at the first cell."""
+        marked = image_mask.long()
+        cells = (marked.cumsum(dim=1) - 1).clamp(min=0) % self.pos_embed.shape[1]  # (B, L)
+        return self.pos_embed[0][cells] * marked[..., None]
 
     def step(
         self,
@@ -90,7 +105,8 @@ class SanaDiT(nn.Module):
         timestep: torch.Tensor,
         condition: torch.Tensor,
         condition_mask: torch.Tensor,
+        image_mask: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """latents (B, C, h, w), timestep (B,) = sigma * 1000, condition (B, L, Cc), mask (B, L)
-        -> velocity (B, C, h, w)."""
-        return self.step(latents, timestep, *self.project_condition(condition, condition_mask))
+        """latents (B, C, h, w), timestep (B,) = sigma * 1000, condition (B, L, Cc), mask (B, L),
+        image_mask (B, L) as in `project_condition` -> velocity (B, C, h, w)."""
+        return self.step(latents, timestep, *self.project_condition(condition, condition_mask, image_mask))

@@ -119,23 +119,29 @@ class UniLIP(nn.Module):
         timestep: torch.Tensor,
         condition: torch.Tensor,
         condition_mask: torch.Tensor,
+        image_mask: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """latents (B, C, h, w), timestep (B,) = sigma * 1000, condition (B, L, Cc), mask (B, L)
-        -> velocity eps - x0 (B, C, h, w)."""
+        """latents (B, C, h, w), timestep (B,) = sigma * 1000, condition (B, L, Cc), mask (B, L),
+        image_mask (B, L): 1 at a source image's features (None: none) -> velocity eps - x0 (B, C, h, w)."""
         self._expect_latents(latents)
         batch = latents.shape[0]
         expect_shape("timestep", timestep, (batch,))
         expect_shape("condition", condition, (batch, None, self.config.dit.caption_channels))
         expect_shape("condition_mask", condition_mask, tuple(condition.shape[:2]))
-        return self.denoiser(latents, timestep, condition, condition_mask)
+        if image_mask is not None:
+            expect_shape("image_mask", image_mask, tuple(condition.shape[:2]))
+        return self.denoiser(latents, timestep, condition, condition_mask, image_mask)
 
-    def dit_condition(self, condition: torch.Tensor, condition_mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    def dit_condition(
+        self, condition: torch.Tensor, condition_mask: torch.Tensor, image_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, ...]:
         """The part of `dit` that only depends on the condition, computed once per image: condition (B, L, Cc),
-        mask (B, L) -> (block 0 key, block 0 value, block 1 key, ..., bias); keys and values (B, nh, L, hd),
-        bias (B, 1, 1, L)."""
+        mask (B, L), image_mask (B, L) -> (block 0 key, block 0 value, block 1 key, ..., bias); keys and
+        values (B, nh, L, hd), bias (B, 1, 1, L)."""
         expect_shape("condition", condition, (None, None, self.config.dit.caption_channels))
         expect_shape("condition_mask", condition_mask, tuple(condition.shape[:2]))
-        cross, bias = self.denoiser.project_condition(condition, condition_mask)
+        expect_shape("image_mask", image_mask, tuple(condition.shape[:2]))
+        cross, bias = self.denoiser.project_condition(condition, condition_mask, image_mask)
         return (*(t for key_value in cross for t in key_value), bias)
 
     def dit_step(self, latents: torch.Tensor, timestep: torch.Tensor, *projected: torch.Tensor) -> torch.Tensor:

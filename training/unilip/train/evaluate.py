@@ -132,10 +132,11 @@ def _draw(model: UniLIP, tokenizer: Tokenizer, pairs: list[tuple[list[int], list
     if sources is not None:
         features = model.encode_images(torch.cat((sources, sources)))  # (2B, N, H)
         positions = ids == tokenizer.special_ids[IMG_CONTEXT]
-    condition, condition_mask = build_condition(model, ids, mask, features, positions, queries_only)
+    condition, condition_mask, image_mask = build_condition(model, ids, mask, features, positions, queries_only)
     c = model.config
     noise = initial_noise((len(pairs), c.latent_channels, c.latent_size, c.latent_size), seed)
-    x0 = sample(model, condition, condition_mask, noise, sampler.steps, sampler.guidance, sampler.name, sampler.shift)
+    x0 = sample(model, condition, condition_mask, noise, sampler.steps, sampler.guidance, sampler.name, sampler.shift,
+                image_mask=image_mask)
     return to_uint8(model.decode_latents(x0 / c.unilip_factor))
 
 

@@ -64,7 +64,7 @@ def cell_probe(model: UniLIP, tokenizer: Tokenizer, edits: int, seed: int) -> di
         ids, mask = left_pad([edit_prompts(tokenizer, t.instruction, tokens)[0] for t in tasks], tokenizer.pad_id)
         features = model.encode_images(pixels_of([t.source for t in tasks], model.config.vision.image_size))
         positions = ids == tokenizer.special_ids[IMG_CONTEXT]
-        condition, _ = build_condition(model, ids, mask, features, positions)
+        condition, _, _ = build_condition(model, ids, mask, features, positions)
         at_images = torch.cat((positions, torch.zeros(len(tasks), model.config.n_query, dtype=torch.bool)), dim=1)
         feature_rows.append(features.reshape(-1, features.shape[-1]))  # (B*N, H), row-major cells
         condition_rows.append(condition[at_images])  # (B*N, Cc), in the same order

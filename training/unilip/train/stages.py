@@ -97,8 +97,9 @@ def _gen_loss(model: UniLIP, batch: batches.GenBatch, generator: torch.Generator
     with torch.no_grad():
         x0 = model.encode_latents(batch.target) * factor  # (B, C, h, w)
         features = model.encode_images(batch.source) if batch.source is not None else None  # (B, N, H)
-    condition, mask = build_condition(model, batch.ids, batch.mask, features, batch.image_positions, queries_only)
-    return flow_matching_loss(model, x0, condition, mask, generator)
+    condition, mask, image_mask = build_condition(model, batch.ids, batch.mask, features, batch.image_positions,
+                                                  queries_only)
+    return flow_matching_loss(model, x0, condition, mask, generator, image_mask=image_mask)
 
 
 def generation_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, generator: torch.Generator,

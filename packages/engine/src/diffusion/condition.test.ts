@@ -26,10 +26,12 @@ function userTexts(kind: "generate" | "edit", text: string): [string, string] {
 describe("buildCondition against PyTorch", () => {
   it("generate: mask and condition within 1e-4", async () => {
     const fixture = fixtures.pipelines.generate;
-    const { condition, mask } = await buildCondition(pkg, {
+    const { condition, mask, imageMask } = await buildCondition(pkg, {
       userTexts: userTexts("generate", fixture.prompt ?? ""),
     });
     expect(Array.from(mask.data as BigInt64Array, Number)).toEqual(ints(fixture.tensors.attention_mask));
+    expect(Array.from(imageMask.data as BigInt64Array, Number)).toEqual(ints(fixture.tensors.image_mask));
+    expect(Array.from(imageMask.data as BigInt64Array, Number).every((v) => v === 0)).toBe(true);
     expect(condition.dims).toEqual(fixture.tensors.condition?.shape);
     expect(maxAbsDiff(condition.data as Float32Array, floats(fixture.tensors.condition))).toBeLessThan(1e-4);
   });
@@ -37,12 +39,19 @@ describe("buildCondition against PyTorch", () => {
   it("edit: the source features enter the prompt and the hidden states (dual condition)", async () => {
     const fixture = fixtures.pipelines.edit;
     const features = await encodeImages(pkg, [floats(fixture.tensors.source_image)]);
-    const { condition } = await buildCondition(pkg, {
+    const { condition, imageMask } = await buildCondition(pkg, {
       userTexts: userTexts("edit", fixture.instruction ?? ""),
       imageFeatures: features.data as Float32Array,
     });
     expect(condition.dims).toEqual(fixture.tensors.condition?.shape);
     expect(maxAbsDiff(condition.data as Float32Array, floats(fixture.tensors.condition))).toBeLessThan(1e-4);
+    const marked = Array.from(imageMask.data as BigInt64Array, Number);
+    expect(marked).toEqual(ints(fixture.tensors.image_mask));
+    // Each half marks exactly one image's worth of cells.
+    const perHalf = marked.length / 2;
+    for (const half of [marked.slice(0, perHalf), marked.slice(perHalf)]) {
+      expect(half.reduce((a, b) => a + b, 0)).toBe(pkg.manifest.vision.tokens_per_image);
+    }
   });
 
   it("refuses a prompt longer than the model's positions", async () => {

@@ -15,6 +15,8 @@ export interface DitCondition {
   condition: ort.Tensor;
   /** int64 [2, L]: 0 at left padding. */
   mask: ort.Tensor;
+  /** int64 [2, L]: 1 where the source image's features sit, in grid order (all 0 without an image). */
+  imageMask: ort.Tensor;
 }
 
 export interface ConditionRequest {
@@ -106,9 +108,13 @@ export async function buildCondition(pkg: LoadedPackage, request: ConditionReque
     throw new EngineError("runtime", `decoder returned hidden_states of shape [${states?.dims ?? "none"}]`);
   }
   const hiddenStates = Float32Array.from(states.data as Float32Array);
+  const imageMask = new BigInt64Array(2 * length);
   if (request.imageFeatures !== undefined) {
-    for (let b = 0; b < 2; b++)
-      writeRows(hiddenStates, hidden, imageRows[b] ?? [], request.imageFeatures, b * length);
+    for (let b = 0; b < 2; b++) {
+      const rows = imageRows[b] ?? [];
+      writeRows(hiddenStates, hidden, rows, request.imageFeatures, b * length);
+      for (const row of rows) imageMask[b * length + row] = 1n;
+    }
   }
 
   const connected = await pkg.run("connector", {
@@ -119,5 +125,5 @@ export async function buildCondition(pkg: LoadedPackage, request: ConditionReque
   if (condition === undefined || condition.data.length !== 2 * length * dit.caption_channels) {
     throw new EngineError("runtime", `connector returned condition of shape [${condition?.dims ?? "none"}]`);
   }
-  return { condition, mask: attentionMask };
+  return { condition, mask: attentionMask, imageMask: new ort.Tensor("int64", imageMask, [2, length]) };
 }

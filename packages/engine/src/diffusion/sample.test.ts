@@ -92,6 +92,34 @@ describe("projectCondition", () => {
     );
   });
 
+  it("feeds the image mask only to a dit_condition graph that declares it", async () => {
+    const fed: string[][] = [];
+    const recording = (manifest: LoadedPackage["manifest"], run = pkg.run): LoadedPackage => ({
+      ...pkg,
+      manifest,
+      run: async (graph, feeds) => {
+        fed.push(Object.keys(feeds).sort());
+        return run(graph, feeds);
+      },
+    });
+    await projectCondition(recording(pkg.manifest), condition);
+    expect(fed[0]).toEqual(["condition", "condition_mask", "image_mask"]);
+
+    // A package exported before the input existed: its manifest does not list it, so it is left out.
+    const graphs = pkg.manifest.graphs;
+    const older = graphs.dit_condition && {
+      ...graphs.dit_condition,
+      inputs: graphs.dit_condition.inputs.filter((io) => io.name !== "image_mask"),
+    };
+    const olderManifest = { ...pkg.manifest, graphs: { ...graphs, dit_condition: older } };
+    // Only the feeds are checked here: the fixture package's real graph requires the input.
+    await projectCondition(
+      recording(olderManifest, async () => ({})),
+      condition,
+    );
+    expect(fed[1]).toEqual(["condition", "condition_mask"]);
+  });
+
   it("runs once per image, not once per sampling step", async () => {
     const { pkg: counted, calls } = counting();
     const steps = 5;
