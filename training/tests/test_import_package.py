@@ -1,0 +1,69 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from unilip.checkpoint import load_checkpoint
+from unilip.export import random_source
+from unilip.import_package import IMAGE_POSITION_GAIN, PackageImportError, import_package, main
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = REPO / "models" / "tiny-random"
+BUNDLED = REPO / "models" / "shapes"
+# The contrastive towers only train the encoder; no runtime graph holds them.
+NOT_IN_GRAPHS = ("clip_image.", "clip_text.")
+
+
+def test_every_weight_of_an_exported_model_comes_back():
+    source = random_source("tiny", 0).model.state_dict()
+    imported = import_package(TINY)
+    state = imported.checkpoint.model.state_dict()
+    assert imported.not_in_package and all(name.startswith(NOT_IN_GRAPHS) for name in imported.not_in_package)
+    compared = [name for name in source if not name.startswith(NOT_IN_GRAPHS)]
+    assert len(compared) > 100
+    for name in compared:
+        assert torch.equal(state[name], source[name]), name
+
+
+def test_the_bundled_model_imports_whole():
+    manifest = json.loads((BUNDLED / "unilip.json").read_text())
+    imported = import_package(BUNDLED)
+    assert all(name.startswith(NOT_IN_GRAPHS) for name in imported.not_in_package)
+    assert imported.checkpoint.meta["sampler"] == manifest["sampler"]
+
+
+def test_a_package_from_before_cell_positions_imports_with_them_switched_off(tmp_path):
+    assert import_package(TINY).checkpoint.model.state_dict()[IMAGE_POSITION_GAIN].item() == 1.0
+    package = tmp_path / "older"
+    shutil.copytree(TINY, package)
+    manifest = json.loads((package / "unilip.json").read_text())
+    spec = manifest["graphs"]["dit_condition"]
+    spec["inputs"] = [io for io in spec["inputs"] if io["name"] != "image_mask"]
+    (package / "unilip.json").write_text(json.dumps(manifest))
+    assert import_package(package).checkpoint.model.state_dict()[IMAGE_POSITION_GAIN].item() == 0.0
+
+
+def test_the_command_writes_a_checkpoint_that_loads(tmp_path, monkeypatch):
+    out = tmp_path / "imported" / "final.pt"
+    monkeypatch.setattr("sys.argv", ["import_package", "--package", str(TINY), "--out", str(out)])
+    main()
+    checkpoint = load_checkpoint(out)
+    assert checkpoint.meta["imported_from"] == str(TINY)
+    assert torch.equal(checkpoint.model.queries, import_package(TINY).checkpoint.model.queries)
+
+
+def test_a_folder_without_a_manifest_is_a_clear_error(tmp_path):
+    with pytest.raises(PackageImportError, match="unilip.json"):
+        import_package(tmp_path)
+
+
+def test_graphs_of_another_size_than_the_config_are_refused(tmp_path):
+    package = tmp_path / "pkg"
+    shutil.copytree(TINY, package)
+    manifest = json.loads((package / "unilip.json").read_text())
+    manifest["config"]["dit"]["mlp_ratio"] *= 2
+    (package / "unilip.json").write_text(json.dumps(manifest))
+    with pytest.raises(PackageImportError, match="shape"):
+        import_package(package)
