@@ -7,7 +7,7 @@ import torch
 
 from unilip.checkpoint import load_checkpoint
 from unilip.export import random_source
-from unilip.import_package import IMAGE_POSITION_GAIN, PackageImportError, import_package, main
+from unilip.import_package import CELL_BIAS, PackageImportError, import_package, main
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "models" / "tiny-random"
@@ -34,15 +34,15 @@ def test_the_bundled_model_imports_whole():
     assert imported.checkpoint.meta["sampler"] == manifest["sampler"]
 
 
-def test_a_package_from_before_cell_positions_imports_with_them_switched_off(tmp_path):
-    assert import_package(TINY).checkpoint.model.state_dict()[IMAGE_POSITION_GAIN].item() == 1.0
+def test_a_package_from_before_the_cell_bonus_imports_with_it_switched_off(tmp_path):
+    assert import_package(TINY).checkpoint.model.state_dict()[CELL_BIAS].abs().sum() > 0
     package = tmp_path / "older"
     shutil.copytree(TINY, package)
     manifest = json.loads((package / "unilip.json").read_text())
     spec = manifest["graphs"]["dit_condition"]
     spec["inputs"] = [io for io in spec["inputs"] if io["name"] != "image_mask"]
     (package / "unilip.json").write_text(json.dumps(manifest))
-    assert import_package(package).checkpoint.model.state_dict()[IMAGE_POSITION_GAIN].item() == 0.0
+    assert import_package(package).checkpoint.model.state_dict()[CELL_BIAS].abs().sum() == 0
 
 
 def test_the_command_writes_a_checkpoint_that_loads(tmp_path, monkeypatch):

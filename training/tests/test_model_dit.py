@@ -57,17 +57,34 @@ def test_a_step_refuses_a_projection_of_the_wrong_depth():
         model.dit_step(latents, timestep, *projected[2:])
 
 
-def test_each_source_image_token_carries_the_position_of_its_cell():
+def test_each_latent_cell_is_matched_to_the_source_token_of_its_cell():
     model = tiny_model()
     denoiser = model.denoiser
     cells = denoiser.pos_embed.shape[1]
     image_mask = torch.tensor([[0] + [1] * cells + [0] + [1] * 2])  # a whole image, then the start of a second
-    marked = denoiser._image_positions(image_mask)[0]  # (L, d)
-    table = denoiser.pos_embed[0]
-    assert torch.equal(marked[0], torch.zeros_like(marked[0]))
-    assert torch.equal(marked[1 : 1 + cells], table)
-    assert torch.equal(marked[1 + cells], torch.zeros_like(marked[0]))
-    assert torch.equal(marked[2 + cells :], table[:2])
+    same = denoiser._same_cell(image_mask)[0]  # (N, L)
+    assert same.shape == (cells, image_mask.shape[1])
+    assert torch.equal(same[:, 1 : 1 + cells], torch.eye(cells))
+    assert same[:, 0].sum() == 0 and same[:, 1 + cells].sum() == 0
+    assert torch.equal(same[:, 2 + cells :], torch.eye(cells)[:, :2])
+
+
+def test_the_cell_bonus_lands_on_the_own_cell_and_padding_stays_masked():
+    model = tiny_model()
+    _, _, condition, mask = dit_inputs(model, length=8)
+    cells = model.denoiser.pos_embed.shape[1]
+    mask[0, 0] = 0
+    image_mask = torch.zeros_like(mask)
+    image_mask[:, 1 : 1 + cells] = 1
+    _, bias = model.denoiser.project_condition(condition, mask, image_mask)
+    heads = model.config.dit.num_heads
+    assert bias.shape == (2, heads, cells, 8)
+    strongest = model.denoiser.cell_bias[-1].item()
+    assert strongest > 0
+    assert torch.allclose(bias[1, -1, :, 1 : 1 + cells], torch.eye(cells) * strongest)
+    assert (bias[0, :, :, 0] < -1e8).all()
+    _, plain = model.denoiser.project_condition(condition, mask)
+    assert plain.shape == (2, 1, 1, 8)
 
 
 def test_the_image_mask_tells_the_dit_where_source_cells_are():
@@ -86,13 +103,13 @@ def test_the_image_mask_tells_the_dit_where_source_cells_are():
     assert not torch.allclose(marked, model.dit(latents, timestep, condition, mask, shifted), atol=1e-4)
 
 
-def test_the_image_position_gain_is_trained():
+def test_the_cell_bonus_is_trained():
     model = tiny_model()
     latents, timestep, condition, mask = dit_inputs(model)
     image_mask = torch.zeros_like(mask)
     image_mask[:, 1:5] = 1
     model.dit(latents, timestep, condition, mask, image_mask).pow(2).mean().backward()
-    assert model.denoiser.image_pos_gain.grad.abs().item() > 0
+    assert model.denoiser.cell_bias.grad.abs().sum().item() > 0
 
 
 def test_an_image_mask_of_the_wrong_shape_is_a_typed_error():

@@ -79,7 +79,7 @@ def graph_specs(config: UniLIPConfig) -> dict[str, GraphSpec]:
     # dit_condition's outputs are dit's inputs, by name: the engine feeds one to the other unchanged.
     projected = (
         *(_f32(f"cross_attention.{i}.{part}", *cross) for i in range(dit.num_layers) for part in ("key", "value")),
-        _f32("condition_bias", "batch", 1, 1, "cond"),
+        _f32("condition_bias", "batch", dit.num_heads, h * h, "cond"),
     )
     specs = [
         GraphSpec("vision_encoder", (_f32("pixel_values", "batch", 3, size, size),),

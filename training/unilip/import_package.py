@@ -31,9 +31,9 @@ from unilip.progress import ProgressBar
 WRAPPED = "model."
 # The output head reads this table transposed when the LLM ties its embeddings.
 TIED_EMBEDDINGS = "llm.embed.weight"
-# A package whose dit_condition has no image mask was trained without cell positions on the source
-# image; a zero gain reproduces that DiT exactly.
-IMAGE_POSITION_GAIN = "denoiser.image_pos_gain"
+# A package whose dit_condition has no image mask was trained without the cell bonus; zeros reproduce
+# that DiT exactly.
+CELL_BIAS = "denoiser.cell_bias"
 
 
 class PackageImportError(ValueError):
@@ -75,7 +75,7 @@ def _owner(
     """The parameter an anonymous initializer holds, from the path of the node that reads it.
 
     A MatMul reads a linear weight transposed ('/llm/layers.0/attn/q_proj/MatMul' ->
-    'llm.layers.0.attn.q_proj.weight'); an Add reads a table with a leading axis of 1 added. Paths start at
+    'llm.layers.0.attn.q_proj.weight'); an Add or Mul reads a table with axes of size 1 added. Paths start at
     the outermost module the graph called, so they are matched as suffixes among `candidates`; a layer
     called as a method has no path of its own, and its `bias` (the named bias added to the MatMul's
     output, if any) names it instead. None: a MatMul with no linear layer of its own (the output head that
@@ -86,16 +86,18 @@ def _owner(
     scope = _module_path(node.name)
     if node.op_type == "MatMul":
         suffix, weight = f"{scope}.weight" if scope else "weight", value.T
-    elif node.op_type == "Add" and value.shape[:1] == (1,):
-        suffix, weight = f"{scope}.*" if scope else "*", value[0]
+    elif node.op_type in ("Add", "Mul"):
+        # A table broadcast against activations: the exporter folded its reshape (axes of size 1 added).
+        suffix, weight = f"{scope}.*" if scope else "*", np.squeeze(value)
     else:
         raise PackageImportError(f"an anonymous initializer feeds node {node.name!r} ({node.op_type})")
-    matches = [name for name, shape in candidates.items() if shape == weight.shape and _under(name, suffix)]
+    matches = [name for name, shape in candidates.items()
+               if tuple(d for d in shape if d != 1) == weight.shape and _under(name, suffix)]
     if not matches and node.op_type == "MatMul":
         return None, weight
     if len(matches) != 1:
         raise PackageImportError(f"node {node.name!r} reads a weight that fits {matches or 'no parameter'}")
-    return matches[0], weight
+    return matches[0], weight.reshape(candidates[matches[0]])
 
 
 def graph_weights(
@@ -165,7 +167,7 @@ def import_package(package: Path) -> Imported:
         state[name] = torch.from_numpy(np.array(value, dtype=np.float32))
     condition_inputs = {io["name"] for io in graphs.get("dit_condition", {}).get("inputs", [])}
     if "image_mask" not in condition_inputs:
-        state[IMAGE_POSITION_GAIN] = torch.zeros_like(expected[IMAGE_POSITION_GAIN])
+        state[CELL_BIAS] = torch.zeros_like(expected[CELL_BIAS])
     missing = sorted(set(expected) - set(state))
     model.load_state_dict(state, strict=False)
     tokenizer = {name: (package / name).read_text("utf-8") for name in TOKENIZER_FILES}

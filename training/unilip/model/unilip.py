@@ -137,7 +137,8 @@ class UniLIP(nn.Module):
     ) -> tuple[torch.Tensor, ...]:
         """The part of `dit` that only depends on the condition, computed once per image: condition (B, L, Cc),
         mask (B, L), image_mask (B, L) -> (block 0 key, block 0 value, block 1 key, ..., bias); keys and
-        values (B, nh, L, hd), bias (B, 1, 1, L)."""
+        values (B, nh, L, hd), bias (B, nh, h*w, L) (padding, and each latent cell's bonus for its own source
+        cell)."""
         expect_shape("condition", condition, (None, None, self.config.dit.caption_channels))
         expect_shape("condition_mask", condition_mask, tuple(condition.shape[:2]))
         expect_shape("image_mask", image_mask, tuple(condition.shape[:2]))
