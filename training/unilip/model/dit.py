@@ -9,6 +9,7 @@ from torch import nn
 
 from ..config import DiTConfig
 from .dit_blocks import DiTBlock, PlainLayerNorm, condition_bias
+from .masks import positions_from_mask
 from .qwen2_layer import RMSNorm
 
 # Period range of the sinusoidal timestep and position features.
@@ -84,10 +85,9 @@ class SanaDiT(nn.Module):
         """image_mask (B, L) -> (B, N, L): 1 where condition token l is the source token of latent cell n.
         The k-th marked token of a row is cell k mod N, so several images each restart at the first cell."""
         cells = self.pos_embed.shape[1]
-        marked = image_mask.long()
-        index = (marked.cumsum(dim=1) - 1).clamp(min=0) % cells  # (B, L)
+        index = positions_from_mask(image_mask) % cells  # (B, L)
         grid = torch.arange(cells, device=image_mask.device)  # (N,)
-        return ((index[:, None, :] == grid[None, :, None]) & marked.bool()[:, None, :]).float()
+        return ((index[:, None, :] == grid[None, :, None]) & image_mask.bool()[:, None, :]).float()
 
     def step(
         self,
