@@ -34,8 +34,9 @@ from unilip.train import data_parallel, stages
 from unilip.train.loop import ParamGroup, StageSettings, run_stage
 
 # (max steps, batch size, peak lr, share of the time budget) per stage; --quick runs each for
-# QUICK_STEPS steps with QUICK_BATCH. These are the shares of the bundled model's run; a run with MLLM at
-# 12% and gen2 at 64% lost most of its reconstruction quality (docs/training.md).
+# QUICK_STEPS steps with QUICK_BATCH. These are the shares of the bundled model's run. Later runs lost
+# reconstruction with these shares and without them, when a slower machine gave the encoder stages fewer
+# steps (docs/training.md): their shares are the next thing to change.
 FULL = {
     "clip": (3000, 64, 1e-3, 0.05),
     "mllm": (20000, 32, 1e-3, 0.30),
