@@ -9,7 +9,7 @@ import { parseNpy, readNpy } from "./npy.ts";
 function npyBytes(descr: string, shape: number[], data: Uint8Array, fortran = false): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
   let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? "True" : "False"}, 'shape': ${shapeText}, }`;
-  header += " ".repeat(64 - ((10 + header.length + 1) % 64)) + "\n";
+  header += `${" ".repeat(64 - ((10 + header.length + 1) % 64))}\n`;
   const out = new Uint8Array(10 + header.length + data.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
   out.set(new TextEncoder().encode(header), 10);
