@@ -101,6 +101,10 @@ def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
     assert "| queries_only | 3 |" in report.render(json.loads(json.dumps(result)))
 
 
+def test_the_stage_shares_split_the_whole_budget():
+    assert sum(share for *_, share in recipe.FULL.values()) == pytest.approx(1.0)
+
+
 def test_a_scene_reads_back_from_its_own_rendering_and_not_from_another():
     rng = np.random.default_rng(7)
     scene, other = world.sample_scene(rng), world.sample_scene(rng)
