@@ -34,7 +34,7 @@ from unilip.train import data_parallel, stages
 from unilip.train.loop import ParamGroup, StageSettings, run_stage
 
 # (max steps, batch size, peak lr, share of the time budget) per stage; --quick runs each for
-# QUICK_STEPS steps with QUICK_BATCH. The encoder stages get enough time to reach the bundled model's
+# QUICK_STEPS steps with QUICK_BATCH. The encoder stages get enough time to reach the session-3 model's
 # steps (2500 and 1800) on the slowest machine seen: with fewer, reconstruction and then Gen collapsed
 # (docs/training.md). The time comes from the MLLM stage, whose QA barely moves past 2000 steps.
 FULL = {
@@ -57,7 +57,7 @@ DEFAULT_WORKERS = 2
 MIN_WORKER_BATCH = 2
 # Keeps the noise seeds of different workers' stages apart.
 RANK_SEED_STRIDE = 1000
-DESCRIPTION = "Small UniLIP (about 6M parameters, 64 px) trained on the synthetic Shapes world; a demo model"
+DESCRIPTION = "Small UniLIP (about 6M parameters, 96 px) trained on the synthetic Shapes world; a demo model"
 QUICK_STEPS = 3
 QUICK_BATCH = 4
 # The encoder trains at a tenth of the stage's rate in self-distillation, as in the paper.
