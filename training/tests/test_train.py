@@ -103,28 +103,6 @@ def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
 
 def test_the_stage_shares_split_the_whole_budget():
     assert sum(share for *_, share in recipe.FULL.values()) == pytest.approx(1.0)
-    budgets = [recipe.stage_budget(name, {}, 100) for name in recipe.FULL]
-    assert budgets == pytest.approx([share * 6000 for *_, share in recipe.FULL.values()])
-
-
-def test_time_a_stage_leaves_unused_goes_to_the_later_stages_by_their_shares():
-    names = list(recipe.FULL)
-    clip_share = recipe.FULL["clip"][3]
-    spent = {"clip": {"seconds": clip_share * 6000 - 600}}
-    budgets = {name: recipe.stage_budget(name, spent, 100) for name in names[1:]}
-    # The next stage's part grows in proportion to its share; the whole budget is still used.
-    mllm_share = recipe.FULL["mllm"][3]
-    assert budgets["mllm"] - mllm_share * 6000 == pytest.approx(600 * mllm_share / (1 - clip_share))
-    for name in names[1:]:
-        spent[name] = {"seconds": recipe.stage_budget(name, spent, 100)}
-    assert sum(t["seconds"] for t in spent.values()) == pytest.approx(6000)
-
-
-def test_a_stage_that_overran_takes_its_excess_from_the_later_stages_and_never_below_zero():
-    spent = {"clip": {"seconds": 7000}}
-    assert recipe.stage_budget("mllm", spent, 100) == 0
-    overran = {"clip": {"seconds": recipe.FULL["clip"][3] * 6000 + 60}}
-    assert recipe.stage_budget("mllm", overran, 100) < recipe.FULL["mllm"][3] * 6000
 
 
 def test_a_scene_reads_back_from_its_own_rendering_and_not_from_another():

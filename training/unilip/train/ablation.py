@@ -5,8 +5,7 @@ the same ShapesEval tasks.
 
     /usr/bin/python3 -m unilip.train.ablation --run-dir runs/shapes --out runs/shapes-queries-only --minutes 115
 
-`--minutes` and `--workers` must be the recipe's, so gen1 and gen2 get the same budgets (from the run's own
-timings of the earlier stages), batches and cores.
+`--minutes` and `--workers` must be the recipe's, so gen1 and gen2 get the same budgets, batches and cores.
 It needs the run's `encoder2.done.pt`; the comparison waits for `final.pt`. (With one recipe worker it may
 start as soon as the recipe enters gen1, on the other core.)
 """
@@ -26,7 +25,7 @@ import torch  # noqa: E402
 
 from unilip.checkpoint import save_checkpoint  # noqa: E402
 from unilip.sampling import SamplerSettings  # noqa: E402
-from unilip.train import data_parallel, evaluate, loop, recipe  # noqa: E402
+from unilip.train import data_parallel, evaluate, recipe  # noqa: E402
 
 # How often to look for the dual run's final.pt while waiting for it.
 POLL_SECONDS = 30
@@ -35,10 +34,7 @@ POLL_SECONDS = 30
 def train_queries_only(run_dir: Path, out_dir: Path, quick: bool, seed: int, minutes: float) -> dict:
     model, tokenizer = recipe.prepare(run_dir, seed)
     model.load_state_dict(torch.load(run_dir / "encoder2.done.pt", map_location="cpu"))
-    # The recipe run's own timings of the stages before gen1 give gen1 and gen2 the run's budgets.
-    earlier = list(recipe.FULL)[: list(recipe.FULL).index("gen1")]
-    spent = {name: loop.finished_timing(run_dir, name) for name in earlier}
-    timings = recipe.generation_stages(model, tokenizer, recipe.RunSettings(out_dir, quick, seed, minutes), spent,
+    timings = recipe.generation_stages(model, tokenizer, recipe.RunSettings(out_dir, quick, seed, minutes),
                                        queries_only=True)
     meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()}, "condition": "queries_only",
             "quick": quick, "seed": seed}

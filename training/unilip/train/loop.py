@@ -58,11 +58,6 @@ def stage_paths(run_dir: Path, name: str) -> tuple[Path, Path, Path]:
     return run_dir / f"{name}.ckpt.pt", run_dir / f"{name}.done.pt", run_dir / f"{name}.losses.jsonl"
 
 
-def finished_timing(run_dir: Path, name: str) -> dict[str, float]:
-    """The timing and last losses that a finished stage `name` of the run in `run_dir` recorded."""
-    return json.loads(stage_paths(run_dir, name)[1].with_suffix(".json").read_text())
-
-
 def trainable(model: nn.Module, groups: Iterable[ParamGroup]) -> list[dict]:
     """Freeze everything, then unfreeze exactly the parameters of `groups`."""
     model.requires_grad_(False)
@@ -88,7 +83,7 @@ def run_stage(
     ckpt_path, done_path, log_path = stage_paths(run_dir, settings.name)
     if done_path.exists():
         model.load_state_dict(torch.load(done_path, map_location="cpu"))
-        return {"skipped": 1.0, **finished_timing(run_dir, settings.name)}
+        return {"skipped": 1.0, **json.loads(done_path.with_suffix(".json").read_text())}
     main = data_parallel.is_main()
     run_dir.mkdir(parents=True, exist_ok=True)
     param_groups = trainable(model, groups)

@@ -34,17 +34,16 @@ from unilip.train import data_parallel, stages
 from unilip.train.loop import ParamGroup, StageSettings, run_stage
 
 # (max steps, batch size, peak lr, share of the time budget) per stage; --quick runs each for
-# QUICK_STEPS steps with QUICK_BATCH. A stage that reaches its max steps early hands its unused time on
-# (see `stage_budget`). Encoder stage 1 is short: on the frozen features its loss is flat from step 500
-# (docs/training.md). Encoder stage 2 makes the reconstruction and its loss still fell at 3000 steps;
-# gen2 has the largest share because edits still gained from more of its steps while Gen had saturated.
+# QUICK_STEPS steps with QUICK_BATCH. The encoder stages get enough time to reach the session-3 model's
+# steps (2500 and 1800) on the slowest machine seen: with fewer, reconstruction and then Gen collapsed
+# (docs/training.md). The time comes from the MLLM stage, whose QA barely moves past 2000 steps.
 FULL = {
     "clip": (3000, 64, 1e-3, 0.05),
     "mllm": (20000, 32, 1e-3, 0.20),
-    "encoder1": (800, 32, 2e-3, 0.03),
-    "encoder2": (6000, 32, 1e-3, 0.12),
+    "encoder1": (4000, 32, 2e-3, 0.12),
+    "encoder2": (3000, 32, 1e-3, 0.10),
     "gen1": (1000, 32, 1e-3, 0.02),
-    "gen2": (40000, 32, 5e-4, 0.52),
+    "gen2": (30000, 32, 5e-4, 0.45),
     "decoder": (6000, 32, 5e-4, 0.06),
 }
 DEFAULT_MINUTES = 115
@@ -89,26 +88,13 @@ class RunSettings:
     minutes: float = DEFAULT_MINUTES
 
 
-def stage_budget(name: str, spent: dict[str, dict], minutes: float) -> float:
-    """Seconds for stage `name`: the time the earlier stages left, split over this stage and the later ones
-    by their shares, so time a stage leaves unused goes to the rest. An earlier stage missing from `spent`
-    (the ablation trains only the generation stages) counts as having used exactly its share."""
-    names = list(FULL)
-    total, index = minutes * 60, names.index(name)
-    used = sum(spent[n]["seconds"] if n in spent else FULL[n][3] * total for n in names[:index])
-    later_shares = sum(FULL[n][3] for n in names[index:])
-    return max(0.0, total - used) * FULL[name][3] / later_shares
-
-
-def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, run: RunSettings,
-                     spent: dict[str, dict]) -> dict:
-    """One stage of FULL with its part of the budget (`stage_budget`, from the timings in `spent` of the
-    stages before it); data and noise are seeded by the stage's place in FULL (and the worker's rank), so
-    a stage run again (the ablation's generation stages) sees the same batches. A stage's batch is split
-    across the workers: they add steps per minute, not samples per step (more steps of the same batch
-    beat bigger batches at this size; measured 1.7x the steps)."""
-    steps, batch, lr, _ = FULL[name]
-    budget: float | None = stage_budget(name, spent, run.minutes)
+def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, run: RunSettings) -> dict:
+    """One stage of FULL with its share of the budget; data and noise are seeded by the stage's place in
+    FULL (and the worker's rank), so a stage run again (the ablation's generation stages) sees the same
+    batches. A stage's batch is split across the workers: they add steps per minute, not samples per
+    step (more steps of the same batch beat bigger batches at this size; measured 1.7x the steps)."""
+    steps, batch, lr, share = FULL[name]
+    budget: float | None = run.minutes * 60 * share
     if run.quick:
         steps, batch, budget = QUICK_STEPS, QUICK_BATCH, None
     settings = StageSettings(name, steps, lr, warmup=min(50, steps), checkpoint_every=max(1, min(100, steps)),
@@ -124,10 +110,8 @@ def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, r
     return timing
 
 
-def generation_stages(model: UniLIP, tokenizer: Tokenizer, run: RunSettings, spent: dict[str, dict],
-                      queries_only: bool = False) -> dict:
-    """gen1 and gen2 on a model whose encoder stages are done; `spent` holds the earlier stages' timings
-    (it gains gen1 and gen2's); `queries_only` trains the ablation."""
+def generation_stages(model: UniLIP, tokenizer: Tokenizer, run: RunSettings, queries_only: bool = False) -> dict:
+    """gen1 and gen2 on a model whose encoder stages are done; `queries_only` trains the ablation."""
     factor = stages.measure_latent_factor(model, np.random.default_rng(run.seed))
     model.config = dataclasses.replace(model.config, unilip_factor=factor)
     model.init_connector_from_llm()
@@ -135,12 +119,12 @@ def generation_stages(model: UniLIP, tokenizer: Tokenizer, run: RunSettings, spe
     def step(rng, g, b):
         return stages.generation_step(model, tokenizer, rng, g, b, queries_only)
 
-    spent["gen1"] = run_recipe_stage(model, "gen1", [ParamGroup([model.queries, *params(model.connector)])], step,
-                                     run, spent)
-    spent["gen2"] = run_recipe_stage(
-        model, "gen2", [ParamGroup([model.queries, *params(model.connector, model.denoiser)])], step, run, spent
-    )
-    return {name: spent[name] for name in ("gen1", "gen2")}
+    return {
+        "gen1": run_recipe_stage(model, "gen1", [ParamGroup([model.queries, *params(model.connector)])], step, run),
+        "gen2": run_recipe_stage(
+            model, "gen2", [ParamGroup([model.queries, *params(model.connector, model.denoiser)])], step, run
+        ),
+    }
 
 
 def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES) -> dict:
@@ -150,7 +134,7 @@ def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES)
     timings: dict[str, dict] = {}
 
     def stage(name: str, groups: list[ParamGroup], step) -> None:
-        timings[name] = run_recipe_stage(model, name, groups, step, settings, timings)
+        timings[name] = run_recipe_stage(model, name, groups, step, settings)
 
     vision, llm = model.vision, model.llm
     stage("clip", [ParamGroup(params(vision, model.clip_text, model.clip_image))],
@@ -166,7 +150,7 @@ def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES)
     stage("encoder2", [ParamGroup(params(model.clip_down, model.pixel_decoder)),
                        ParamGroup(params(vision), ENCODER_LR_SCALE)],
           lambda rng, g, b: stages.encoder_stage2_step(model, teacher, rng, b))
-    generation_stages(model, tokenizer, settings, timings)
+    timings.update(generation_stages(model, tokenizer, settings))
     # The pixel decoder alone, on the final latent space (encoder and clip_down frozen, so the DiT's
     # latents mean the same): stages 1-2 leave it short of rendering shapes sharply.
     stage("decoder", [ParamGroup(params(model.pixel_decoder))],

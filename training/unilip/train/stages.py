@@ -22,9 +22,8 @@ from unilip.train.chats import IGNORE
 GRADIENT_LOSS_WEIGHT = 0.5
 # Weight of the self-distillation term (normalised by the teacher's feature variance).
 DISTILL_WEIGHT = 1.0
-# Share of edit pairs in a generation batch; the rest is text-to-image. Half: with more gen2 steps Gen had
-# saturated while edits still gained (docs/training.md).
-EDIT_SHARE = 0.5
+# Share of edit pairs in a generation batch; the rest is text-to-image.
+EDIT_SHARE = 0.4
 
 
 def clip_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
