@@ -105,6 +105,26 @@ def test_the_stage_shares_split_the_whole_budget():
     assert sum(share for *_, share in recipe.FULL.values()) == pytest.approx(1.0)
 
 
+def test_a_replayed_run_makes_each_stage_the_reference_runs_steps_with_no_time_budget(tmp_path):
+    steps = {name: 10 + i for i, name in enumerate(recipe.FULL)}
+    eval_json = tmp_path / "eval.json"
+    eval_json.write_text(json.dumps({"meta": {"training_steps": steps}}))
+    replay = recipe.RunSettings(tmp_path, quick=False, seed=0, replay_steps=recipe.load_replay_steps(eval_json))
+    timed = recipe.RunSettings(tmp_path, quick=False, seed=0, minutes=100)
+    for name, (max_steps, batch, _, share) in recipe.FULL.items():
+        assert recipe.stage_plan(name, replay) == (steps[name], batch, None)
+        assert recipe.stage_plan(name, timed) == (max_steps, batch, pytest.approx(6000 * share))
+
+
+@pytest.mark.parametrize("steps", [{}, {name: 5 for name in list(recipe.FULL)[:-1]},
+                                   {**{name: 5 for name in recipe.FULL}, "clip": 0}])
+def test_a_replay_without_every_stages_positive_steps_is_refused(tmp_path, steps):
+    eval_json = tmp_path / "eval.json"
+    eval_json.write_text(json.dumps({"meta": {"training_steps": steps}}))
+    with pytest.raises(ValueError, match="meta.training_steps"):
+        recipe.load_replay_steps(eval_json)
+
+
 def test_a_scene_reads_back_from_its_own_rendering_and_not_from_another():
     rng = np.random.default_rng(7)
     scene, other = world.sample_scene(rng), world.sample_scene(rng)

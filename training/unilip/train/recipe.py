@@ -2,6 +2,7 @@
 
     /usr/bin/python3 -m unilip.train.recipe --run-dir runs/shapes            # full recipe (115 min, 2 workers)
     /usr/bin/python3 -m unilip.train.recipe --run-dir runs/quick --quick     # every stage, a few steps
+    /usr/bin/python3 -m unilip.train.recipe --run-dir runs/b --replay-steps ../models/shapes/eval.json
 
 A finished stage is skipped on the next call; an interrupted one resumes from its last checkpoint.
 The run ends with `final.pt` (a checkpoint `unilip.export` turns into a model package) and `timings.json`.
@@ -86,6 +87,28 @@ class RunSettings:
     quick: bool
     seed: int
     minutes: float = DEFAULT_MINUTES
+    # Each stage's exact step count, with no time budget: two recipes compared at equal steps, whatever
+    # the machine's speed (a wall-clock budget gives a slower machine fewer steps of every stage).
+    replay_steps: dict[str, int] | None = None
+
+
+def stage_plan(name: str, run: RunSettings) -> tuple[int, int, float | None]:
+    """(max steps, batch size, time budget in seconds or None) of stage `name` in this run."""
+    steps, batch, _, share = FULL[name]
+    if run.quick:
+        return QUICK_STEPS, QUICK_BATCH, None
+    if run.replay_steps is not None:
+        return run.replay_steps[name], batch, None
+    return steps, batch, run.minutes * 60 * share
+
+
+def load_replay_steps(eval_json: Path) -> dict[str, int]:
+    """The stage steps a finished run made, from its eval.json (`meta.training_steps`)."""
+    steps = json.loads(eval_json.read_text()).get("meta", {}).get("training_steps", {})
+    if set(steps) != set(FULL) or not all(isinstance(n, int) and n > 0 for n in steps.values()):
+        raise ValueError(f"{eval_json}: meta.training_steps must give a positive step count for each of "
+                         f"{', '.join(FULL)}, got {steps}")
+    return steps
 
 
 def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, run: RunSettings) -> dict:
@@ -93,10 +116,8 @@ def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, r
     FULL (and the worker's rank), so a stage run again (the ablation's generation stages) sees the same
     batches. A stage's batch is split across the workers: they add steps per minute, not samples per
     step (more steps of the same batch beat bigger batches at this size; measured 1.7x the steps)."""
-    steps, batch, lr, share = FULL[name]
-    budget: float | None = run.minutes * 60 * share
-    if run.quick:
-        steps, batch, budget = QUICK_STEPS, QUICK_BATCH, None
+    lr = FULL[name][2]
+    steps, batch, budget = stage_plan(name, run)
     settings = StageSettings(name, steps, lr, warmup=min(50, steps), checkpoint_every=max(1, min(100, steps)),
                              budget_seconds=budget)
     index, rank = list(FULL).index(name), data_parallel.rank()
@@ -127,10 +148,11 @@ def generation_stages(model: UniLIP, tokenizer: Tokenizer, run: RunSettings, que
     }
 
 
-def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES) -> dict:
+def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES,
+        replay_steps: dict[str, int] | None = None) -> dict:
     torch.set_num_threads(TORCH_THREADS)
     model, tokenizer = prepare(run_dir, seed)
-    settings = RunSettings(run_dir, quick, seed, minutes)
+    settings = RunSettings(run_dir, quick, seed, minutes, replay_steps)
     timings: dict[str, dict] = {}
 
     def stage(name: str, groups: list[ParamGroup], step) -> None:
@@ -180,10 +202,20 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=DEFAULT_MINUTES, help="wall-clock budget of all stages")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                         help="data-parallel processes, one core each (a stage's batch is split across them)")
+    parser.add_argument("--replay-steps", type=Path, metavar="EVAL_JSON",
+                        help="run each stage for exactly the steps of the run that wrote EVAL_JSON, with no time "
+                             "budget (compare a recipe change at equal steps, e.g. models/shapes/eval.json)")
     args = parser.parse_args()
     check_workers(parser, args.workers)
+    replay = None
+    if args.replay_steps is not None:
+        try:
+            replay = load_replay_steps(args.replay_steps)
+        except (OSError, ValueError) as error:
+            parser.error(str(error))
     began = time.monotonic()
-    data_parallel.launch(run, (args.run_dir, args.quick, args.seed, args.minutes), args.workers, TORCH_THREADS)
+    data_parallel.launch(run, (args.run_dir, args.quick, args.seed, args.minutes, replay), args.workers,
+                         TORCH_THREADS)
     print(f"recipe done in {time.monotonic() - began:.0f}s -> {args.run_dir / 'final.pt'}")
 
 
