@@ -116,11 +116,21 @@ def test_a_replayed_run_makes_each_stage_the_reference_runs_steps_with_no_time_b
         assert recipe.stage_plan(name, timed) == (max_steps, batch, pytest.approx(6000 * share))
 
 
-@pytest.mark.parametrize("steps", [{}, {name: 5 for name in list(recipe.FULL)[:-1]},
-                                   {**{name: 5 for name in recipe.FULL}, "clip": 0}])
-def test_a_replay_without_every_stages_positive_steps_is_refused(tmp_path, steps):
+ALL_FIVE = {name: 5 for name in recipe.FULL}
+
+
+@pytest.mark.parametrize("content", [
+    {"meta": {"training_steps": {}}},
+    {"meta": {"training_steps": {name: 5 for name in list(recipe.FULL)[:-1]}}},
+    {"meta": {"training_steps": {**ALL_FIVE, "clip": 0}}},
+    {"meta": {"training_steps": {**ALL_FIVE, "clip": True}}},
+    {"meta": {"training_steps": [5] * len(recipe.FULL)}},
+    {"meta": "shapes"},
+    [ALL_FIVE],
+])
+def test_a_replay_without_every_stages_positive_steps_is_refused(tmp_path, content):
     eval_json = tmp_path / "eval.json"
-    eval_json.write_text(json.dumps({"meta": {"training_steps": steps}}))
+    eval_json.write_text(json.dumps(content))
     with pytest.raises(ValueError, match="meta.training_steps"):
         recipe.load_replay_steps(eval_json)
 

@@ -104,8 +104,11 @@ def stage_plan(name: str, run: RunSettings) -> tuple[int, int, float | None]:
 
 def load_replay_steps(eval_json: Path) -> dict[str, int]:
     """The stage steps a finished run made, from its eval.json (`meta.training_steps`)."""
-    steps = json.loads(eval_json.read_text()).get("meta", {}).get("training_steps", {})
-    if set(steps) != set(FULL) or not all(isinstance(n, int) and n > 0 for n in steps.values()):
+    data = json.loads(eval_json.read_text())
+    meta = data.get("meta") if isinstance(data, dict) else None
+    steps = meta.get("training_steps") if isinstance(meta, dict) else None
+    if (not isinstance(steps, dict) or set(steps) != set(FULL)
+            or not all(type(n) is int and n > 0 for n in steps.values())):
         raise ValueError(f"{eval_json}: meta.training_steps must give a positive step count for each of "
                          f"{', '.join(FULL)}, got {steps}")
     return steps
