@@ -135,6 +135,36 @@ def test_a_replay_without_every_stages_positive_steps_is_refused(tmp_path, conte
         recipe.load_replay_steps(eval_json)
 
 
+def _write_steps(tmp_path) -> str:
+    eval_json = tmp_path / "eval.json"
+    eval_json.write_text(json.dumps({"meta": {"training_steps": ALL_FIVE}}))
+    return str(eval_json)
+
+
+def test_the_command_line_reads_a_replay_and_defaults_to_the_timed_budget(tmp_path):
+    replayed = recipe.parse_args(["--run-dir", str(tmp_path), "--replay-steps", _write_steps(tmp_path)])
+    assert replayed.replay == ALL_FIVE
+    timed = recipe.parse_args(["--run-dir", str(tmp_path)])
+    assert (timed.replay, timed.quick, timed.minutes) == (None, False, recipe.DEFAULT_MINUTES)
+
+
+def test_a_missing_replay_file_is_a_command_line_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        recipe.parse_args(["--run-dir", str(tmp_path), "--replay-steps", str(tmp_path / "none.json")])
+    assert exit_info.value.code == 2
+    assert "none.json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("extra", [["--quick", "--minutes", "5"], ["--quick", "--replay-steps", "STEPS"],
+                                   ["--minutes", "5", "--replay-steps", "STEPS"]])
+def test_two_budgets_on_one_command_line_are_refused(tmp_path, capsys, extra):
+    argv = ["--run-dir", str(tmp_path), *[_write_steps(tmp_path) if a == "STEPS" else a for a in extra]]
+    with pytest.raises(SystemExit) as exit_info:
+        recipe.parse_args(argv)
+    assert exit_info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
 def test_a_scene_reads_back_from_its_own_rendering_and_not_from_another():
     rng = np.random.default_rng(7)
     scene, other = world.sample_scene(rng), world.sample_scene(rng)

@@ -48,11 +48,19 @@ def trace_condition(
 
     n_query = model.config.n_query
     queries = model.queries[None].expand(batch, n_query, model.queries.shape[1])  # (B, Q, H)
-    embeds = torch.cat((embeds, queries), dim=1)  # (B, T+Q, H)
     ones = torch.ones(batch, n_query, dtype=torch.long, device=input_ids.device)
     mask = torch.cat((attention_mask.long(), ones), dim=1)  # (B, T+Q)
     position_ids = positions_from_mask(mask)
-    _, hidden, _ = model.decoder(embeds, mask, position_ids, model.empty_cache(batch))
+    # The prompt goes through the LLM first and the queries after it, from its cache: the same result as
+    # one call (the LLM is causal), but with the LLM and the prompt frozen, as in generation training, no
+    # gradient needs the prompt's positions, so only the queries' are kept for the backward pass.
+    prompt_needs_grad = embeds.requires_grad or any(p.requires_grad for p in model.llm.parameters())
+    with torch.set_grad_enabled(torch.is_grad_enabled() and prompt_needs_grad):
+        _, prompt_hidden, cache = model.decoder(embeds, attention_mask, position_ids[:, :length],
+                                                model.empty_cache(batch))
+    _, query_hidden, _ = model.decoder(queries, mask, position_ids[:, length:], cache)
+    embeds = torch.cat((embeds, queries), dim=1)  # (B, T+Q, H)
+    hidden = torch.cat((prompt_hidden, query_hidden), dim=1)  # (B, T+Q, H)
 
     image_mask = torch.zeros_like(mask)
     if queries_only:

@@ -197,27 +197,36 @@ def check_workers(parser: argparse.ArgumentParser, workers: int) -> None:
                      f"{MIN_WORKER_BATCH} samples per worker, got {workers}")
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """A run is quick, timed (`--minutes`) or replayed (`--replay-steps`): each of the three overrides the
+    others' budget, so two of them together are refused rather than one silently ignored."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run-dir", type=Path, required=True, help="where checkpoints, logs and final.pt go")
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_STEPS} steps per stage (CI smoke run)")
     parser.add_argument("--seed", type=int, default=0, help="seed of data, init and noise")
-    parser.add_argument("--minutes", type=float, default=DEFAULT_MINUTES, help="wall-clock budget of all stages")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                         help="data-parallel processes, one core each (a stage's batch is split across them)")
-    parser.add_argument("--replay-steps", type=Path, metavar="EVAL_JSON",
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--quick", action="store_true", help=f"{QUICK_STEPS} steps per stage (CI smoke run)")
+    budget.add_argument("--minutes", type=float, default=DEFAULT_MINUTES,
+                        help=f"wall-clock budget of all stages (default {DEFAULT_MINUTES})")
+    budget.add_argument("--replay-steps", type=Path, metavar="EVAL_JSON",
                         help="run each stage for exactly the steps of the run that wrote EVAL_JSON, with no time "
                              "budget (compare a recipe change at equal steps, e.g. models/shapes/eval.json)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     check_workers(parser, args.workers)
-    replay = None
+    args.replay = None
     if args.replay_steps is not None:
         try:
-            replay = load_replay_steps(args.replay_steps)
+            args.replay = load_replay_steps(args.replay_steps)
         except (OSError, ValueError) as error:
             parser.error(str(error))
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     began = time.monotonic()
-    data_parallel.launch(run, (args.run_dir, args.quick, args.seed, args.minutes, replay), args.workers,
+    data_parallel.launch(run, (args.run_dir, args.quick, args.seed, args.minutes, args.replay), args.workers,
                          TORCH_THREADS)
     print(f"recipe done in {time.monotonic() - began:.0f}s -> {args.run_dir / 'final.pt'}")
 
