@@ -1,5 +1,3 @@
-import dataclasses
-
 import pytest
 import torch
 
@@ -102,31 +100,3 @@ def test_generation_training_reaches_queries_and_connector():
     assert model.queries.grad is not None and model.queries.grad.abs().sum() > 0
     assert model.connector.projector.weight.grad.abs().sum() > 0
 
-
-def _one_call_hidden(model: UniLIP, trace) -> torch.Tensor:
-    """The LLM over prompt and queries in a single call: what the split prompt/queries calls must equal."""
-    _, hidden, _ = model.decoder(trace.inputs_embeds, trace.attention_mask, trace.position_ids,
-                                 model.empty_cache(len(trace.inputs_embeds)))
-    return hidden
-
-
-def test_prompt_then_queries_equals_one_llm_call():
-    model = tiny_model()
-    ids = torch.tensor([[0, 0, 11, 12, 13], [14, 15, 16, 17, 18]])
-    with torch.no_grad():
-        trace = trace_condition(model, ids, torch.tensor([[0, 0, 1, 1, 1], [1, 1, 1, 1, 1]]))
-        assert torch.allclose(trace.hidden_states[:, 2:], _one_call_hidden(model, trace)[:, 2:], atol=1e-5)
-
-
-def test_frozen_llm_gives_the_queries_the_gradient_of_one_call():
-    model = tiny_model()
-    model.requires_grad_(False)
-    model.queries.requires_grad_(True)
-    ids = torch.randint(10, 512, (2, 6))
-    mask = torch.ones_like(ids)
-    trace = trace_condition(model, ids, mask)
-    (split,) = torch.autograd.grad(trace.hidden_states[:, -model.config.n_query:].square().sum(), model.queries)
-    embeds = torch.cat((model.embed_tokens(ids), model.queries[None].expand(2, -1, -1)), dim=1)
-    whole = _one_call_hidden(model, dataclasses.replace(trace, inputs_embeds=embeds))
-    (one,) = torch.autograd.grad(whole[:, -model.config.n_query:].square().sum(), model.queries)
-    assert torch.allclose(split, one, atol=1e-4)
