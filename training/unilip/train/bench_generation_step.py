@@ -103,8 +103,8 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(1)
     checkpoint = load_checkpoint(args.checkpoint)
     with tempfile.TemporaryDirectory() as tokenizer_dir:
-        checkpoint.write_tokenizer(tokenizer_dir)
-        tokenizer = Tokenizer.from_dir(tokenizer_dir)
+        checkpoint.write_tokenizer(Path(tokenizer_dir))
+        tokenizer = Tokenizer.from_dir(Path(tokenizer_dir))
     print(json.dumps(bench(checkpoint.model.train(), tokenizer, args.steps)))
 
 
