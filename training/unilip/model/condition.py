@@ -51,16 +51,21 @@ def trace_condition(
     ones = torch.ones(batch, n_query, dtype=torch.long, device=input_ids.device)
     mask = torch.cat((attention_mask.long(), ones), dim=1)  # (B, T+Q)
     position_ids = positions_from_mask(mask)
-    # The prompt goes through the LLM first and the queries after it, from its cache: the same result as
-    # one call (the LLM is causal), but with the LLM and the prompt frozen, as in generation training, no
-    # gradient needs the prompt's positions, so only the queries' are kept for the backward pass.
-    prompt_needs_grad = embeds.requires_grad or any(p.requires_grad for p in model.llm.parameters())
-    with torch.set_grad_enabled(torch.is_grad_enabled() and prompt_needs_grad):
-        _, prompt_hidden, cache = model.decoder(embeds, attention_mask, position_ids[:, :length],
-                                                model.empty_cache(batch))
-    _, query_hidden, _ = model.decoder(queries, mask, position_ids[:, length:], cache)
-    embeds = torch.cat((embeds, queries), dim=1)  # (B, T+Q, H)
-    hidden = torch.cat((prompt_hidden, query_hidden), dim=1)  # (B, T+Q, H)
+    prompt = embeds
+    embeds = torch.cat((prompt, queries), dim=1)  # (B, T+Q, H)
+    prompt_needs_grad = prompt.requires_grad or any(p.requires_grad for p in model.llm.parameters())
+    if torch.is_grad_enabled() and not prompt_needs_grad:
+        # Generation training (LLM and prompt frozen): the prompt goes through the LLM without gradient and
+        # the queries after it from its cache, so the backward pass keeps only the queries' positions. The
+        # valid positions equal one call's (the LLM is causal); a left-padding row, masked out downstream,
+        # averages over the prompt only. Inference keeps one call, as the exported graphs run it.
+        with torch.no_grad():
+            _, prompt_hidden, cache = model.decoder(prompt, attention_mask, position_ids[:, :length],
+                                                    model.empty_cache(batch))
+        _, query_hidden, _ = model.decoder(queries, mask, position_ids[:, length:], cache)
+        hidden = torch.cat((prompt_hidden, query_hidden), dim=1)  # (B, T+Q, H)
+    else:
+        _, hidden, _ = model.decoder(embeds, mask, position_ids, model.empty_cache(batch))
 
     image_mask = torch.zeros_like(mask)
     if queries_only:
