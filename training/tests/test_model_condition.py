@@ -99,4 +99,3 @@ def test_generation_training_reaches_queries_and_connector():
     condition.pow(2).mean().backward()
     assert model.queries.grad is not None and model.queries.grad.abs().sum() > 0
     assert model.connector.projector.weight.grad.abs().sum() > 0
-
