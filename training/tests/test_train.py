@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -105,10 +106,15 @@ def test_the_stage_shares_split_the_whole_budget():
     assert sum(share for *_, share in recipe.FULL.values()) == pytest.approx(1.0)
 
 
+def _eval_json(tmp_path, content) -> Path:
+    eval_json = tmp_path / "eval.json"
+    eval_json.write_text(json.dumps(content))
+    return eval_json
+
+
 def test_a_replayed_run_makes_each_stage_the_reference_runs_steps_with_no_time_budget(tmp_path):
     steps = {name: 10 + i for i, name in enumerate(recipe.FULL)}
-    eval_json = tmp_path / "eval.json"
-    eval_json.write_text(json.dumps({"meta": {"training_steps": steps}}))
+    eval_json = _eval_json(tmp_path, {"meta": {"training_steps": steps}})
     replay = recipe.RunSettings(tmp_path, quick=False, seed=0, replay_steps=recipe.load_replay_steps(eval_json))
     timed = recipe.RunSettings(tmp_path, quick=False, seed=0, minutes=100)
     for name, (max_steps, batch, _, share) in recipe.FULL.items():
@@ -129,16 +135,12 @@ ALL_FIVE = {name: 5 for name in recipe.FULL}
     [ALL_FIVE],
 ])
 def test_a_replay_without_every_stages_positive_steps_is_refused(tmp_path, content):
-    eval_json = tmp_path / "eval.json"
-    eval_json.write_text(json.dumps(content))
     with pytest.raises(ValueError, match="meta.training_steps"):
-        recipe.load_replay_steps(eval_json)
+        recipe.load_replay_steps(_eval_json(tmp_path, content))
 
 
 def _write_steps(tmp_path) -> str:
-    eval_json = tmp_path / "eval.json"
-    eval_json.write_text(json.dumps({"meta": {"training_steps": ALL_FIVE}}))
-    return str(eval_json)
+    return str(_eval_json(tmp_path, {"meta": {"training_steps": ALL_FIVE}}))
 
 
 def test_the_command_line_reads_a_replay_and_defaults_to_the_timed_budget(tmp_path):
