@@ -3,7 +3,7 @@ import torch
 
 from unilip.config import tiny
 from unilip.model import ModelInputError, UniLIP
-from unilip.model.masks import bidirectional_mask, causal_padding_mask, positions_from_mask
+from unilip.model.masks import bidirectional_mask, causal_padding_mask, positions_from_mask, same_segment_mask
 
 
 def tiny_model() -> UniLIP:
@@ -23,6 +23,12 @@ def test_causal_padding_mask_offsets_queries_by_the_cache():
 
 def test_bidirectional_mask_hides_only_padding():
     assert bidirectional_mask(torch.tensor([[0, 1, 1]])).tolist() == [[[[False, True, True]]]]
+
+
+def test_same_segment_mask_keeps_each_sequence_to_itself():
+    mask = same_segment_mask(torch.tensor([[1, 1, 2, 0]]))
+    assert mask[0, 0].tolist() == [[True, True, False, False], [True, True, False, False],
+                                   [False, False, True, False], [False, False, False, False]]
 
 
 def test_positions_skip_left_padding():
@@ -111,3 +117,14 @@ def test_decoder_rejects_a_cache_with_the_wrong_layer_count():
     embeds = torch.randn(1, 2, model.config.llm.hidden_size)
     with pytest.raises(ModelInputError, match="layers"):
         model.decoder(embeds, torch.ones(1, 2, dtype=torch.long), torch.zeros(1, 2, dtype=torch.long), [])
+
+
+def test_decoder_rejects_segments_with_a_cache_or_of_the_wrong_shape():
+    model = tiny_model()
+    embeds = torch.randn(1, 2, model.config.llm.hidden_size)
+    mask, positions = torch.ones(1, 2, dtype=torch.long), torch.zeros(1, 2, dtype=torch.long)
+    with pytest.raises(ModelInputError, match="segment_ids"):
+        model.decoder(embeds, mask, positions, None, torch.ones(1, 3, dtype=torch.long))
+    _, _, cache = model.decoder(embeds, mask, positions)
+    with pytest.raises(ModelInputError, match="no cache"):
+        model.decoder(embeds, torch.ones(1, 4, dtype=torch.long), positions, cache, mask)

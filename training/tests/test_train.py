@@ -17,7 +17,7 @@ from unilip.model import UniLIP
 from unilip.pipelines import understand_greedy
 from unilip.templates import TEMPLATES
 from unilip.tokenizer import build_tokenizer
-from unilip.train import ablation, batches, evaluate, position_probe, recipe, report, sampler_sweep
+from unilip.train import ablation, batches, evaluate, position_probe, recipe, report, sampler_sweep, stages
 from unilip.train.chats import IGNORE, ROUTE_ANSWERS, encode_chat, sample_chat
 from unilip.train.greedy import greedy_answers
 
@@ -55,7 +55,42 @@ def test_chat_batch_places_one_image_per_image_chat(tokenizer):
     batch = batches.chat_batch(np.random.default_rng(3), tokenizer, 8, TOKENS, SIZE)
     images = 0 if batch.pixels is None else batch.pixels.shape[0]
     assert int(batch.image_positions.sum()) == images * TOKENS
-    assert batch.ids.shape == batch.labels.shape == batch.mask.shape
+    assert batch.ids.shape == batch.labels.shape == batch.segments.shape == batch.positions.shape
+
+
+def test_pack_rows_places_every_chat_once_within_the_longest():
+    lengths = [int(n) for n in np.random.default_rng(5).integers(10, 100, size=40)]
+    rows = batches.pack_rows(lengths)
+    assert sorted(i for row in rows for i in row) == list(range(40))
+    assert all(sum(lengths[i] for i in row) <= max(lengths) for row in rows)
+    assert len(rows) < 40
+    assert batches.pack_rows([7]) == [[0]]
+
+
+def test_packed_chats_learn_as_if_each_had_its_own_row(tokenizer):
+    """Same logits at every chat's tokens and the same loss as one chat per row: packing only saves padding."""
+    torch.manual_seed(0)
+    model = UniLIP(shapes(vocab_size=len(tokenizer))).eval()
+    rng = np.random.default_rng(6)
+    chats = [encode_chat(sample_chat(rng), tokenizer, TOKENS) for _ in range(12)]
+    rows = batches.pack_rows([len(c.ids) for c in chats])
+    assert any(len(row) > 1 for row in rows)
+    packed = batches.layout_chats(chats, rows, tokenizer, SIZE)
+    alone = batches.layout_chats(chats, [[i] for i in range(len(chats))], tokenizer, SIZE)
+    with torch.no_grad():
+        packed_logits, alone_logits = stages.chat_logits(model, packed), stages.chat_logits(model, alone)
+    for r, row in enumerate(rows):
+        start = 0
+        for k, i in enumerate(row):
+            n = len(chats[i].ids)
+            assert packed.segments[r, start : start + n].eq(k + 1).all()
+            assert packed.positions[r, start : start + n].tolist() == list(range(n))
+            assert packed.labels[r, start] == IGNORE  # no chat learns the next chat's first token
+            torch.testing.assert_close(packed_logits[r, start : start + n], alone_logits[i, :n], atol=1e-5, rtol=1e-4)
+            start += n
+    with torch.no_grad():
+        losses = [stages.chat_loss(model, b) for b in (packed, alone)]
+    torch.testing.assert_close(losses[0], losses[1], atol=1e-6, rtol=1e-5)
 
 
 def test_batched_greedy_matches_single_prompt_decoding(tokenizer):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ import torch
 
 from unilip.config import ConfigError, UniLIPConfig
 from unilip.model import UniLIP
-from unilip.tokenizer import TOKENIZER_CONFIG_FILE, TOKENIZER_FILE
+from unilip.tokenizer import TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, Tokenizer
 
 CHECKPOINT_FORMAT = 1
 TOKENIZER_FILES = (TOKENIZER_FILE, TOKENIZER_CONFIG_FILE)
@@ -37,6 +38,11 @@ class Checkpoint:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, text in self.tokenizer_files.items():
             (out_dir / name).write_text(text, "utf-8")
+
+    def tokenizer(self) -> Tokenizer:
+        with tempfile.TemporaryDirectory() as tmp:
+            self.write_tokenizer(Path(tmp))
+            return Tokenizer.from_dir(Path(tmp))
 
 
 def save_checkpoint(path: str | Path, model: UniLIP, tokenizer_dir: str | Path, meta: Mapping[str, Any]) -> None:

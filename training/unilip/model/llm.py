@@ -7,7 +7,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..config import LLMConfig
-from .masks import causal_padding_mask
+from .masks import causal_padding_mask, same_segment_mask
 from .qwen2_layer import Qwen2Layer, RMSNorm
 from .rope import RotaryTables
 
@@ -42,10 +42,15 @@ class LanguageModel(nn.Module):
         attention_mask: torch.Tensor,
         position_ids: torch.Tensor,
         past_key_values: KVCache,
+        segment_ids: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, KVCache]:
         """(B, T, H), mask (B, P+T), positions (B, T), cache of (B, KV, P, D) ->
-        logits (B, T, V), final-norm hidden states (B, T, H), cache of (B, KV, P+T, D)."""
+        logits (B, T, V), final-norm hidden states (B, T, H), cache of (B, KV, P+T, D).
+
+        `segment_ids` (B, T): packed rows for training (see `same_segment_mask`), with an empty cache."""
         mask = causal_padding_mask(attention_mask, inputs_embeds.shape[1])  # (B, 1, T, P+T)
+        if segment_ids is not None:
+            mask = mask & same_segment_mask(segment_ids)
         cos, sin = self.rotary(position_ids)
         x = inputs_embeds
         present: KVCache = []

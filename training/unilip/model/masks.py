@@ -26,6 +26,13 @@ def causal_padding_mask(attention_mask: torch.Tensor, query_length: int) -> torc
     return causal[None, None] & valid  # (B, 1, T, K)
 
 
+def same_segment_mask(segment_ids: torch.Tensor) -> torch.Tensor:
+    """Packed rows hold several sequences: a query sees only keys of its own one. Segment ids (B, T) number
+    the sequences of a row from 1, with 0 for padding -> (B, 1, T, T)."""
+    same = segment_ids[:, None, :, None] == segment_ids[:, None, None, :]
+    return same & (segment_ids > 0)[:, None, None, :]
+
+
 def bidirectional_mask(attention_mask: torch.Tensor) -> torch.Tensor:
     """Every query sees every valid key: (B, K) -> (B, 1, 1, K)."""
     return attention_mask.bool()[:, None, None, :]

@@ -86,9 +86,13 @@ class UniLIP(nn.Module):
         attention_mask: torch.Tensor,
         position_ids: torch.Tensor,
         past_key_values: KVCache | None = None,
+        segment_ids: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, KVCache]:
         """embeds (B, T, H), mask (B, P+T) 1 = attend, positions (B, T), cache of (k, v) (B, KV, P, D)
-        -> logits (B, T, V), last hidden states after the final norm (B, T, H), cache (B, KV, P+T, D)."""
+        -> logits (B, T, V), last hidden states after the final norm (B, T, H), cache (B, KV, P+T, D).
+
+        Training on packed rows passes `segment_ids` (B, T), each sequence of a row numbered from 1 and
+        padding 0, with no cache: a token attends only within its own sequence."""
         llm = self.config.llm
         batch, length = inputs_embeds.shape[0], inputs_embeds.shape[1]
         past = self.empty_cache(batch) if past_key_values is None else past_key_values
@@ -101,7 +105,11 @@ class UniLIP(nn.Module):
             expect_shape(f"past_key_values.{index}.value", value, (batch, llm.num_kv_heads, cached, llm.head_dim))
         expect_shape("attention_mask", attention_mask, (batch, cached + length))
         expect_shape("position_ids", position_ids, (batch, length))
-        return self.llm(inputs_embeds, attention_mask, position_ids, past)
+        if segment_ids is not None:
+            expect_shape("segment_ids", segment_ids, (batch, length))
+            if cached:
+                raise ModelInputError(f"segment_ids: packed rows take no cache, got {cached} cached positions")
+        return self.llm(inputs_embeds, attention_mask, position_ids, past, segment_ids)
 
     def connect(self, hidden_states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """hidden states (B, L, H), mask (B, L) -> DiT condition (B, L, Cc)."""

@@ -12,7 +12,7 @@ from unilip.chat_template import IMG_CONTEXT
 from unilip.pipelines import left_pad
 from unilip.templates import edit_prompts, generate_prompts
 from unilip.tokenizer import Tokenizer
-from unilip.train.chats import IGNORE, encode_chat, sample_chat
+from unilip.train.chats import IGNORE, EncodedChat, encode_chat, sample_chat
 
 # Share of text-to-image prompts that are knowledge prompts (the rest spread over GenEval's categories).
 KNOWLEDGE_SHARE = 0.15
@@ -52,26 +52,59 @@ def clip_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, max_le
 
 @dataclass(frozen=True)
 class ChatBatch:
-    ids: torch.Tensor  # (B, T), right-padded
-    mask: torch.Tensor  # (B, T)
-    labels: torch.Tensor  # (B, T), IGNORE outside assistant answers
-    pixels: torch.Tensor | None  # (I, 3, S, S), one per chat that has an image, in row order
-    image_positions: torch.Tensor  # (B, T) bool, True at <IMG_CONTEXT>
+    """Chats packed into rows: a row holds one or more whole chats, each attending only to itself."""
+
+    ids: torch.Tensor  # (R, T), right-padded rows
+    segments: torch.Tensor  # (R, T), the chat's number within its row from 1, 0 at padding
+    positions: torch.Tensor  # (R, T), each token's position within its own chat
+    labels: torch.Tensor  # (R, T), IGNORE outside assistant answers
+    pixels: torch.Tensor | None  # (I, 3, S, S), one per chat that has an image, in row-major order
+    image_positions: torch.Tensor  # (R, T) bool, True at <IMG_CONTEXT>
+
+
+def pack_rows(lengths: list[int]) -> list[list[int]]:
+    """Indices of the chats in each row, first-fit decreasing into rows as long as the longest chat.
+
+    One chat per row padded to the longest wastes about 40% of an MLLM step on padding (measured 58% of
+    the tokens real); packed rows cost the same loss and gradient (each chat attends only to itself)."""
+    width = max(lengths)
+    rows: list[list[int]] = []
+    room: list[int] = []
+    for index in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        fits = next((r for r, free in enumerate(room) if lengths[index] <= free), None)
+        if fits is None:
+            rows.append([index])
+            room.append(width - lengths[index])
+        else:
+            rows[fits].append(index)
+            room[fits] -= lengths[index]
+    return rows
+
+
+def layout_chats(chats: list[EncodedChat], rows: list[list[int]], tokenizer: Tokenizer,
+                 image_size: int) -> ChatBatch:
+    """The chats laid out in `rows` (chat indices per row, each chat exactly once)."""
+
+    def per_row(values) -> list[list[int]]:
+        return [[v for k, i in enumerate(row) for v in values(k, chats[i])] for row in rows]
+
+    ids = right_pad(per_row(lambda k, c: c.ids), tokenizer.pad_id)
+    scenes = [chats[i].scene for row in rows for i in row if chats[i].scene is not None]
+    return ChatBatch(
+        ids=ids,
+        segments=right_pad(per_row(lambda k, c: [k + 1] * len(c.ids)), 0),
+        positions=right_pad(per_row(lambda k, c: range(len(c.ids))), 0),
+        labels=right_pad(per_row(lambda k, c: c.labels), IGNORE),
+        pixels=pixels_of(scenes, image_size) if scenes else None,
+        image_positions=ids == tokenizer.special_ids[IMG_CONTEXT],
+    )
 
 
 def chat_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens_per_image: int,
                image_size: int, split: str = "train") -> ChatBatch:
+    """`size` fresh chats, packed."""
     chats = [encode_chat(sample_chat(rng, split), tokenizer, tokens_per_image) for _ in range(size)]
-    ids = right_pad([c.ids for c in chats], tokenizer.pad_id)
-    scenes = [c.scene for c in chats if c.scene is not None]
-    context = tokenizer.special_ids[IMG_CONTEXT]
-    return ChatBatch(
-        ids=ids,
-        mask=right_pad([[1] * len(c.ids) for c in chats], 0),
-        labels=right_pad([c.labels for c in chats], IGNORE),
-        pixels=pixels_of(scenes, image_size) if scenes else None,
-        image_positions=ids == context,
-    )
+    return layout_chats(chats, pack_rows([len(c.ids) for c in chats]), tokenizer, image_size)
 
 
 @dataclass(frozen=True)

@@ -10,25 +10,21 @@ both see the same machine state), their ratio, and the median of a whole `gen2` 
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from unilip.checkpoint import load_checkpoint  # noqa: E402
 from unilip.model import UniLIP, build_condition  # noqa: E402
 from unilip.model.masks import positions_from_mask  # noqa: E402
 from unilip.tokenizer import Tokenizer  # noqa: E402
 from unilip.train import batches, stages  # noqa: E402
+from unilip.train.bench_cli import bench_main  # noqa: E402
 
 # One worker's share of the recipe's generation batch (32 over two workers).
 WORKER_BATCH = 16
@@ -96,18 +92,7 @@ def bench(model: UniLIP, tokenizer: Tokenizer, steps: int, seed: int = 0) -> dic
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--checkpoint", type=Path, required=True, help="a UniLIP checkpoint (final.pt)")
-    parser.add_argument("--steps", type=int, default=20, help="timed steps after one warm-up")
-    args = parser.parse_args(argv)
-    if args.steps < 1:
-        parser.error(f"--steps must be at least 1, got {args.steps}")
-    torch.set_num_threads(1)
-    checkpoint = load_checkpoint(args.checkpoint)
-    with tempfile.TemporaryDirectory() as tokenizer_dir:
-        checkpoint.write_tokenizer(Path(tokenizer_dir))
-        tokenizer = Tokenizer.from_dir(Path(tokenizer_dir))
-    print(json.dumps(bench(checkpoint.model.train(), tokenizer, args.steps)))
+    bench_main(__doc__, bench, argv)
 
 
 if __name__ == "__main__":

@@ -201,9 +201,7 @@ def image_metrics(model: UniLIP, tokenizer: Tokenizer, quick: bool, sampler: Sam
 def load_run(run_dir: Path) -> tuple[Checkpoint, Tokenizer]:
     """A finished run's final checkpoint and its tokenizer."""
     checkpoint = load_checkpoint(run_dir / "final.pt")
-    tokenizer_dir = run_dir / "eval-tokenizer"
-    checkpoint.write_tokenizer(tokenizer_dir)
-    return checkpoint, Tokenizer.from_dir(tokenizer_dir)
+    return checkpoint, checkpoint.tokenizer()
 
 
 def evaluate_run(run_dir: Path, quick: bool) -> dict:

@@ -12,7 +12,6 @@ from torch import nn
 
 from unilip.model import UniLIP
 from unilip.model.condition import build_condition
-from unilip.model.masks import positions_from_mask
 from unilip.sampling import flow_matching_loss
 from unilip.tokenizer import Tokenizer
 from unilip.train import batches
@@ -39,25 +38,30 @@ def clip_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, bat
 
 
 def chat_logits(model: UniLIP, batch: batches.ChatBatch) -> torch.Tensor:
-    """Teacher-forced logits (B, T, V) of a chat batch, image features at the context positions."""
+    """Teacher-forced logits (R, T, V) of a chat batch, image features at the context positions."""
     embeds = model.embed_tokens(batch.ids)  # (B, T, H)
     if batch.pixels is not None:
         features = model.encode_images(batch.pixels)  # (I, N, H)
         embeds = embeds.masked_scatter(batch.image_positions[..., None], features)
-    logits, _, _ = model.decoder(embeds, batch.mask, positions_from_mask(batch.mask), model.empty_cache(len(embeds)))
+    mask = (batch.segments > 0).long()
+    logits, _, _ = model.decoder(embeds, mask, batch.positions, model.empty_cache(len(embeds)), batch.segments)
     return logits
 
 
 def mllm_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
     batch = batches.chat_batch(rng, tokenizer, batch_size, model.config.vision.tokens_per_image,
                                model.config.vision.image_size)
+    return {"loss": chat_loss(model, batch)}
+
+
+def chat_loss(model: UniLIP, batch: batches.ChatBatch) -> torch.Tensor:
+    """Next-token cross-entropy over the assistant answers."""
     logits = chat_logits(model, batch)
-    loss = F.cross_entropy(
-        logits[:, :-1].reshape(-1, logits.shape[-1]),  # (B * (T-1), V)
+    return F.cross_entropy(
+        logits[:, :-1].reshape(-1, logits.shape[-1]),  # (R * (T-1), V)
         batch.labels[:, 1:].reshape(-1),
         ignore_index=IGNORE,
     )
-    return {"loss": loss}
 
 
 def reconstruction_loss(recon: torch.Tensor, pixels: torch.Tensor) -> dict[str, torch.Tensor]:
