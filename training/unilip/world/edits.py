@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -50,24 +51,23 @@ class _Change:
         return tuple(dict.fromkeys(o.cell for o in (self.old, self.new) if o is not None))
 
 
-def _changes(scene: Scene, kind: str) -> list[_Change]:
-    """Every edit of `kind` that the scene allows."""
+def _changes(scene: Scene, kind: str) -> Iterator[_Change]:
+    """Every edit of `kind` that the scene allows, lazily: there are hundreds of adds."""
     objs, empty = scene.objects, scene.empty_cells()
     if kind == "recolor":
-        return [_Change(o, replace(o, color=c)) for o in objs for c in COLORS if c != o.color]
-    if kind == "add":
-        if len(objs) >= MAX_OBJECTS:
-            return []
-        return [
-            _Change(None, Obj(s, c, z, cell)) for cell in empty for s in SHAPES for c in COLORS for z in SIZES
-        ]
-    if kind == "remove":
-        return [_Change(o, None) for o in objs]
-    if kind == "move":
-        return [_Change(o, replace(o, cell=cell)) for o in objs for cell in empty]
-    if kind == "resize":
-        return [_Change(o, replace(o, size=z)) for o in objs for z in SIZES if z != o.size]
-    return [_Change(o, replace(o, shape=s)) for o in objs for s in SHAPES if s != o.shape]
+        yield from (_Change(o, replace(o, color=c)) for o in objs for c in COLORS if c != o.color)
+    elif kind == "add":
+        if len(objs) < MAX_OBJECTS:
+            yield from (_Change(None, Obj(s, c, z, cell)) for cell in empty for s in SHAPES for c in COLORS
+                        for z in SIZES)
+    elif kind == "remove":
+        yield from (_Change(o, None) for o in objs)
+    elif kind == "move":
+        yield from (_Change(o, replace(o, cell=cell)) for o in objs for cell in empty)
+    elif kind == "resize":
+        yield from (_Change(o, replace(o, size=z)) for o in objs for z in SIZES if z != o.size)
+    else:
+        yield from (_Change(o, replace(o, shape=s)) for o in objs for s in SHAPES if s != o.shape)
 
 
 def _fits(change: _Change, kind: str, split: str) -> bool:
@@ -110,11 +110,16 @@ def edit_instruction(
     if split == "train" and not pairs_fit_split([(o.shape, o.color) for o in scene.objects], split):
         raise SplitError("a train edit needs a source scene without held-out pairs")
     kinds = EDIT_KINDS if kind is None else (kind,)
-    options = {k: [c for c in _changes(scene, k) if _fits(c, k, split)] for k in kinds}
-    possible = [k for k in kinds if options[k]]
+
+    def fitting(k: str) -> Iterator[_Change]:
+        return (c for c in _changes(scene, k) if _fits(c, k, split))
+
+    # Only the chosen kind's edits are listed; the others are only checked for one that fits (the same
+    # edits and random draws as listing all, at a fifth of the time: 0.16 against 0.76 ms).
+    possible = [k for k in kinds if next(fitting(k), None) is not None]
     if not possible:
         raise EditError(f"no {kind or 'edit'} of this scene fits split {split!r}")
     chosen = choose(rng, possible)
-    change = choose(rng, options[chosen])
+    change = choose(rng, list(fitting(chosen)))
     instruction = _instruction(change, chosen, scene, split, rng)
     return Edit(instruction, chosen, scene, change.apply(scene), change.cells())
