@@ -1,6 +1,6 @@
 """Times an MLLM training step two ways in one run, on the same chats: one chat per row, padded to the
 longest (the layout before packing), and the chats packed into rows (the recipe's `chat_batch`). As in
-the recipe's mllm stage, the ViT is frozen and `mlp1` and the LLM train; forward, loss and backward.
+the recipe's mllm stage, the ViT, `mlp1` and the LLM train; forward, loss and backward.
 
     /usr/bin/python3 -m unilip.train.bench_mllm_step --checkpoint runs/bundled/final.pt
 
@@ -41,7 +41,7 @@ def real_share(batch: batches.ChatBatch) -> float:
 
 def bench(model: UniLIP, tokenizer: Tokenizer, steps: int, seed: int = 0) -> dict[str, float]:
     model.requires_grad_(False)
-    for p in (*model.vision.mlp1.parameters(), *model.llm.parameters()):
+    for p in (*model.vision.parameters(), *model.llm.parameters()):
         p.requires_grad_(True)
     tokens, size = model.config.vision.tokens_per_image, model.config.vision.image_size
     rng = np.random.default_rng(seed)
