@@ -13,7 +13,6 @@ import json
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -190,9 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         checkpoint = load_checkpoint(checkpoint_path)
         if package is not None:
             check_package(checkpoint.model.config, package)
-        with tempfile.TemporaryDirectory() as tmp:
-            checkpoint.write_tokenizer(Path(tmp))
-            tokenizer = Tokenizer.from_dir(tmp)
+        tokenizer = checkpoint.tokenizer()
         with torch.inference_mode():
             report = bench(checkpoint.model, tokenizer, work)
     except (BenchError, CheckpointError, TokenizerError, ModelInputError, SamplerError) as e:

@@ -155,9 +155,7 @@ def checkpoint_source(checkpoint: Path, fallback_name: str, name: str | None = N
                       routing_mode: str | None = None, description: str | None = None) -> ExportSource:
     """A trained model; name and routing come from the arguments, else the checkpoint's meta."""
     loaded = load_checkpoint(checkpoint)
-    with tempfile.TemporaryDirectory() as tmp:
-        loaded.write_tokenizer(Path(tmp))
-        tokenizer = Tokenizer.from_dir(tmp)
+    tokenizer = loaded.tokenizer()
     meta = loaded.meta
     # The recipe records steps per stage; the manifest's training_steps is their total.
     steps = meta.get("training_steps")

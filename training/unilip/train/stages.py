@@ -39,7 +39,7 @@ def clip_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, bat
 
 def chat_logits(model: UniLIP, batch: batches.ChatBatch) -> torch.Tensor:
     """Teacher-forced logits (R, T, V) of a chat batch, image features at the context positions."""
-    embeds = model.embed_tokens(batch.ids)  # (B, T, H)
+    embeds = model.embed_tokens(batch.ids)  # (R, T, H)
     if batch.pixels is not None:
         features = model.encode_images(batch.pixels)  # (I, N, H)
         embeds = embeds.masked_scatter(batch.image_positions[..., None], features)
