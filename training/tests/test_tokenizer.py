@@ -138,3 +138,12 @@ def test_unreadable_files_raise_a_typed_error(tmp_path, tok_dir):
     (tmp_path / "tokenizer_config.json").write_text((tok_dir / "tokenizer_config.json").read_text())
     with pytest.raises(TokenizerError, match="vocab does not match"):
         Tokenizer.from_dir(tmp_path)
+
+
+def test_tokenizer_from_file_texts_equals_the_one_read_from_disk(tok_dir):
+    texts = {name: (tok_dir / name).read_text() for name in ("tokenizer.json", "tokenizer_config.json")}
+    from_texts, from_dir = Tokenizer.from_texts(texts, "memory"), Tokenizer.from_dir(tok_dir)
+    sentence = "<|im_start|>user\nhow many red circles are there?<|im_end|>"
+    assert from_texts.encode(sentence) == from_dir.encode(sentence)
+    with pytest.raises(TokenizerError, match="cannot read tokenizer files in memory"):
+        Tokenizer.from_texts({"tokenizer.json": texts["tokenizer.json"]}, "memory")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,9 +39,7 @@ class Checkpoint:
             (out_dir / name).write_text(text, "utf-8")
 
     def tokenizer(self) -> Tokenizer:
-        with tempfile.TemporaryDirectory() as tmp:
-            self.write_tokenizer(Path(tmp))
-            return Tokenizer.from_dir(Path(tmp))
+        return Tokenizer.from_texts(self.tokenizer_files, "checkpoint")
 
 
 def save_checkpoint(path: str | Path, model: UniLIP, tokenizer_dir: str | Path, meta: Mapping[str, Any]) -> None:

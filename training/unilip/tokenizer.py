@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from unilip.bpe import BYTE_ALPHABET, SPLIT_PATTERN, apply_merges, bytes_of, learn_merges, pretokenize
@@ -71,16 +71,26 @@ class Tokenizer:
     def from_dir(cls, directory: str | Path) -> Tokenizer:
         path = Path(directory)
         try:
-            spec = json.loads((path / TOKENIZER_FILE).read_text("utf-8"))
-            config = json.loads((path / TOKENIZER_CONFIG_FILE).read_text("utf-8"))
+            texts = {name: (path / name).read_text("utf-8") for name in (TOKENIZER_FILE, TOKENIZER_CONFIG_FILE)}
+        except OSError as e:
+            raise TokenizerError(f"cannot read tokenizer files in {path}") from e
+        return cls.from_texts(texts, path)
+
+    @classmethod
+    def from_texts(cls, texts: Mapping[str, str], where: str | Path) -> Tokenizer:
+        """From the contents of the tokenizer files by name, as a checkpoint holds them; `where` names
+        their source in errors."""
+        try:
+            spec = json.loads(texts[TOKENIZER_FILE])
+            config = json.loads(texts[TOKENIZER_CONFIG_FILE])
             model = spec["model"]
             merges = [(a, b) for a, b in model["merges"]]
             added = sorted(spec["added_tokens"], key=lambda t: t["id"])
             tokenizer = cls(merges, [t["content"] for t in added], int(config["model_max_length"]))
-        except (OSError, KeyError, TypeError, ValueError) as e:
-            raise TokenizerError(f"cannot read tokenizer files in {path}") from e
+        except (KeyError, TypeError, ValueError) as e:
+            raise TokenizerError(f"cannot read tokenizer files in {where}") from e
         if tokenizer._ids != model["vocab"] | {t["content"]: t["id"] for t in added}:
-            raise TokenizerError(f"{path / TOKENIZER_FILE}: vocab does not match bytes + merges + added tokens")
+            raise TokenizerError(f"{Path(where) / TOKENIZER_FILE}: vocab does not match bytes + merges + added tokens")
         return tokenizer
 
     def _encode_piece(self, piece: str) -> list[int]:
