@@ -31,7 +31,10 @@ def test_the_bundled_model_imports_whole():
     manifest = json.loads((BUNDLED / "unilip.json").read_text())
     imported = import_package(BUNDLED)
     assert all(name.startswith(NOT_IN_GRAPHS) for name in imported.not_in_package)
-    assert imported.checkpoint.meta["sampler"] == manifest["sampler"]
+    meta = imported.checkpoint.meta
+    assert meta["sampler"] == manifest["sampler"]
+    assert (meta["name"], meta["description"]) == (manifest["name"], manifest["description"])
+    assert meta["lowercase_text"] is True and meta["training_steps"] == manifest["provenance"]["stage_steps"]
 
 
 def test_a_package_from_before_the_cell_bonus_imports_with_it_switched_off(tmp_path):

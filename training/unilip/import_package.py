@@ -172,8 +172,13 @@ def import_package(package: Path) -> Imported:
     model.load_state_dict(state, strict=False)
     tokenizer = {name: (package / name).read_text("utf-8") for name in TOKENIZER_FILES}
     provenance = manifest.get("provenance", {})
-    meta = {"sampler": manifest["sampler"], "routing": manifest["routing"]["mode"],
-            "training_steps": provenance.get("training_steps"), "imported_from": str(package)}
+    # The meta export reads back (name, description, text case, steps per stage), so a checkpoint imported
+    # and exported again is the same package.
+    meta = {"name": manifest["name"], "description": manifest["description"],
+            "lowercase_text": manifest.get("text", {}).get("lowercase") is True,
+            "sampler": manifest["sampler"], "routing": manifest["routing"]["mode"],
+            "training_steps": provenance.get("stage_steps") or provenance.get("training_steps"),
+            "imported_from": str(package)}
     return Imported(Checkpoint(model, tokenizer, meta), missing)
 
 

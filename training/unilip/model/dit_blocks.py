@@ -60,7 +60,8 @@ class LinearSelfAttention(nn.Module):
 def condition_bias(condition_mask: torch.Tensor) -> torch.Tensor:
     """(B, L) 0/1 mask -> (B, 1, 1, L) additive score bias: 0 where attended, MASKED_SCORE at padding."""
     keep = condition_mask.bool()[:, None, None, :]
-    return torch.where(keep, torch.zeros((), dtype=torch.float32), torch.full((), MASKED_SCORE))
+    zero = torch.zeros((), dtype=torch.float32, device=keep.device)
+    return torch.where(keep, zero, torch.full((), MASKED_SCORE, device=keep.device))
 
 
 class CrossAttention(nn.Module):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import torch
@@ -115,6 +115,12 @@ class GenBatch:
     target: torch.Tensor  # (B, 3, S, S) the image to produce
     source: torch.Tensor | None  # (B, 3, S, S) the image to edit, for edit batches
     image_positions: torch.Tensor | None  # (B, T) bool
+
+    def to(self, device: torch.device) -> GenBatch:
+        def move(t: torch.Tensor | None) -> torch.Tensor | None:
+            return None if t is None else t.to(device, non_blocking=True)
+
+        return GenBatch(*(move(getattr(self, f.name)) for f in fields(self)))
 
 
 def _maybe_null(rng: np.random.Generator, pair: tuple[list[int], list[int]]) -> list[int]:

@@ -204,35 +204,61 @@ def load_run(run_dir: Path) -> tuple[Checkpoint, Tokenizer]:
     return checkpoint, checkpoint.tokenizer()
 
 
-def evaluate_run(run_dir: Path, quick: bool) -> dict:
-    torch.set_num_threads(TORCH_THREADS)
-    checkpoint, tokenizer = load_run(run_dir)
-    model = checkpoint.model
-    sampler = SamplerSettings.from_meta(checkpoint.meta)
-    scenes, _, _ = sample_counts(quick)
-
+def stage_sections(run_dir: Path, model: UniLIP, tokenizer: Tokenizer, scenes: int) -> dict:
+    """The figures that need a run's stage files: QA with the original encoder, reconstruction after
+    encoder stages 1 and 2."""
     original = copy.deepcopy(model)
     original.vision.load_state_dict(torch.load(run_dir / "original_encoder.pt", map_location="cpu"))
     stage1, stage2 = copy.deepcopy(model), copy.deepcopy(model)
     stage1.load_state_dict(torch.load(run_dir / "encoder1.done.pt", map_location="cpu"))
     stage2.load_state_dict(torch.load(run_dir / "encoder2.done.pt", map_location="cpu"))
+    return {
+        "original_encoder": {s: understanding(original, tokenizer, scenes, s, 1) for s in SPLITS},
+        "stage1": reconstruction(stage1, 2 * scenes, 3),
+        "stage2": reconstruction(stage2, 2 * scenes, 3),
+    }
 
+
+def carried_sections(base_eval: dict) -> dict:
+    """The same figures from the eval.json of the model a run continued (`continue_generation`), whose
+    encoder, mlp1, LLM and decoders it did not train."""
+    return {
+        "original_encoder": base_eval["understanding"]["original_encoder"],
+        "stage1": base_eval["reconstruction"]["stage1"],
+        "stage2": base_eval["reconstruction"]["stage2"],
+    }
+
+
+def evaluate_run(run_dir: Path, quick: bool, carry_from: Path | None = None) -> dict:
+    """`carry_from`: the base model's eval.json, for a run that has no stage files of its own."""
+    torch.set_num_threads(TORCH_THREADS)
+    checkpoint, tokenizer = load_run(run_dir)
+    model = checkpoint.model
+    sampler = SamplerSettings.from_meta(checkpoint.meta)
+    scenes, _, _ = sample_counts(quick)
     began = time.monotonic()
+    base = None if carry_from is None else json.loads(carry_from.read_text())
+    staged = stage_sections(run_dir, model, tokenizer, scenes) if base is None else carried_sections(base)
+    # A continued run's own timings follow the base run's stages.
+    timings = {**({} if base is None else base.get("timings", {})),
+               **json.loads((run_dir / "timings.json").read_text())}
     report = {
         "sampler": sampler.to_json(),
         "understanding": {
-            "original_encoder": {s: understanding(original, tokenizer, scenes, s, 1) for s in ("train", "heldout")},
-            "stage2_encoder": {s: understanding(model, tokenizer, scenes, s, 1) for s in ("train", "heldout")},
+            "original_encoder": staged["original_encoder"],
+            "stage2_encoder": {s: understanding(model, tokenizer, scenes, s, 1) for s in SPLITS},
         },
         "routing": routing(model, tokenizer, scenes, 2),
         # stage1 vs stage2 is the paper's claim; final adds the recipe's last pixel-decoder stage.
-        "reconstruction": {"stage1": reconstruction(stage1, 2 * scenes, 3),
-                           "stage2": reconstruction(stage2, 2 * scenes, 3),
+        "reconstruction": {"stage1": staged["stage1"], "stage2": staged["stage2"],
                            "final": reconstruction(model, 2 * scenes, 3)},
         **image_metrics(model, tokenizer, quick, sampler),
         "meta": checkpoint.meta,
-        "timings": json.loads((run_dir / "timings.json").read_text()),
+        "timings": timings,
     }
+    if carry_from is not None:
+        report["carried_from"] = {"eval": str(carry_from), "figures": ["understanding.original_encoder",
+                                                                     "reconstruction.stage1", "reconstruction.stage2"]}
     report["eval_seconds"] = time.monotonic() - began
     sweep = run_dir / SWEEP_FILE
     if sweep.exists():
@@ -246,8 +272,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="where eval.json goes")
     parser.add_argument("--quick", action="store_true", help="a few samples per metric (CI smoke run)")
     parser.add_argument("--ablation", type=Path, help="ablation.json of `unilip.train.ablation`, kept in the report")
+    parser.add_argument("--carry-from", type=Path, metavar="BASE_EVAL_JSON",
+                        help="a run of `unilip.train.continue_generation`: take the figures that need stage files "
+                             "(original-encoder QA, stage-1 and stage-2 reconstruction) from the base model's eval")
     args = parser.parse_args()
-    report = evaluate_run(args.run_dir, args.quick)
+    report = evaluate_run(args.run_dir, args.quick, args.carry_from)
     if args.ablation is not None:
         report["ablation"] = json.loads(args.ablation.read_text())
     args.out.parent.mkdir(parents=True, exist_ok=True)

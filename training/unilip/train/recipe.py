@@ -134,6 +134,11 @@ def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, r
     return timing
 
 
+def gen2_groups(model: UniLIP) -> list[ParamGroup]:
+    """What gen2 trains: the whole generation path; the LLM, encoder and mlp1 stay frozen."""
+    return [ParamGroup([model.queries, *params(model.connector, model.denoiser)])]
+
+
 def generation_stages(model: UniLIP, tokenizer: Tokenizer, run: RunSettings, queries_only: bool = False) -> dict:
     """gen1 and gen2 on a model whose encoder stages are done; `queries_only` trains the ablation."""
     factor = stages.measure_latent_factor(model, np.random.default_rng(run.seed))
@@ -145,9 +150,7 @@ def generation_stages(model: UniLIP, tokenizer: Tokenizer, run: RunSettings, que
 
     return {
         "gen1": run_recipe_stage(model, "gen1", [ParamGroup([model.queries, *params(model.connector)])], step, run),
-        "gen2": run_recipe_stage(
-            model, "gen2", [ParamGroup([model.queries, *params(model.connector, model.denoiser)])], step, run
-        ),
+        "gen2": run_recipe_stage(model, "gen2", gen2_groups(model), step, run),
     }
 
 

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from unilip.config import UniLIPConfig
 from unilip.model import UniLIP
 from unilip.model.condition import build_condition
 from unilip.sampling import flow_matching_loss
@@ -98,6 +99,7 @@ def measure_latent_factor(model: UniLIP, rng: np.random.Generator, samples: int 
 
 def _gen_loss(model: UniLIP, batch: batches.GenBatch, generator: torch.Generator, queries_only: bool) -> torch.Tensor:
     factor = model.config.unilip_factor
+    batch = batch.to(model.queries.device)
     with torch.no_grad():
         x0 = model.encode_latents(batch.target) * factor  # (B, C, h, w)
         features = model.encode_images(batch.source) if batch.source is not None else None  # (B, N, H)
@@ -106,14 +108,32 @@ def _gen_loss(model: UniLIP, batch: batches.GenBatch, generator: torch.Generator
     return flow_matching_loss(model, x0, condition, mask, generator, image_mask=image_mask)
 
 
+GenerationPair = tuple[batches.GenBatch, batches.GenBatch]
+
+
+def generation_batches(rng: np.random.Generator, tokenizer: Tokenizer, config: UniLIPConfig, batch_size: int,
+                       edit_share: float = EDIT_SHARE) -> GenerationPair:
+    """A text-to-image batch and an edit batch that together hold `batch_size` samples (at least one edit)."""
+    n_edit = max(1, round(batch_size * edit_share))
+    tokens, size = config.vision.tokens_per_image, config.vision.image_size
+    return (batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens, size),
+            batches.edit_batch(rng, tokenizer, n_edit, tokens, size))
+
+
+def generation_loss(model: UniLIP, pair: GenerationPair, generator: torch.Generator,
+                    queries_only: bool = False) -> dict[str, torch.Tensor]:
+    """Flow matching on both halves of `pair` (they differ in length, so they run apart), weighted by size;
+    `queries_only` trains the ablation's condition (see `build_condition`)."""
+    t2i_batch, edit_batch = pair
+    t2i = _gen_loss(model, t2i_batch, generator, queries_only)
+    edit = _gen_loss(model, edit_batch, generator, queries_only)
+    share = len(edit_batch.ids) / (len(t2i_batch.ids) + len(edit_batch.ids))
+    return {"t2i": t2i, "edit": edit, "loss": (1 - share) * t2i + share * edit}
+
+
 def generation_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, generator: torch.Generator,
                     batch_size: int, queries_only: bool = False) -> dict[str, torch.Tensor]:
-    """Flow matching on a text-to-image half-batch and an edit half-batch (they differ in length);
-    `queries_only` trains the ablation's condition (see `build_condition`)."""
-    n_edit = max(1, round(batch_size * EDIT_SHARE))
-    tokens, size = model.config.vision.tokens_per_image, model.config.vision.image_size
-    t2i = _gen_loss(model, batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens, size), generator,
-                    queries_only)
-    edit = _gen_loss(model, batches.edit_batch(rng, tokenizer, n_edit, tokens, size), generator, queries_only)
-    share = n_edit / batch_size
-    return {"t2i": t2i, "edit": edit, "loss": (1 - share) * t2i + share * edit}
+    """One generation batch drawn and its loss (the numpy and torch draws are separate streams, so drawing
+    both halves first changes no sample)."""
+    return generation_loss(model, generation_batches(rng, tokenizer, model.config, batch_size), generator,
+                           queries_only)

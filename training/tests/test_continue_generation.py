@@ -1,0 +1,58 @@
+import functools
+import json
+
+import pytest
+import torch
+
+from unilip.checkpoint import load_checkpoint
+from unilip.train import batches, evaluate
+from unilip.train import continue_generation as cg
+from unilip.train.prefetch import Prefetcher
+from unilip.train.recipe import QUICK_STEPS
+
+SCENES = functools.partial(batches.random_scene_pixels, size=2, image_size=32)
+
+
+def test_the_prefetcher_hands_over_each_workers_own_batches_and_ends_them():
+    with Prefetcher(SCENES, [0], workers=2, depth=2) as data:
+        drawn = [data.next() for _ in range(6)]
+        workers = data._workers
+    assert all(b.shape == (2, 3, 32, 32) for b in drawn)
+    assert len({b.numpy().tobytes() for b in drawn}) == 6, "workers draw from different streams"
+    assert not any(w.is_alive() for w in workers)
+
+
+def test_a_worker_that_fails_is_an_error_not_a_hang():
+    unrenderable = functools.partial(batches.random_scene_pixels, size=2, image_size=1)
+    with Prefetcher(unrenderable, [0], workers=1, depth=1) as data, pytest.raises(RuntimeError, match="worker"):
+        data.next()
+
+
+@pytest.mark.parametrize("extra", [["--edit-share", "1.0"], ["--batch", "1"], ["--data-workers", "0"],
+                                   ["--minutes", "0"]])
+def test_settings_that_cannot_train_are_refused(shapes_checkpoint, tmp_path, extra, capsys):
+    with pytest.raises(SystemExit):
+        cg.parse_args(["--checkpoint", str(shapes_checkpoint), "--run-dir", str(tmp_path), *extra])
+    assert "must" in capsys.readouterr().err
+
+
+def test_continuing_trains_the_generation_path_alone_and_evaluates_with_the_base_figures(shapes_checkpoint, tmp_path):
+    run_dir = tmp_path / "continued"
+    made = cg.continue_generation(cg.parse_args(["--checkpoint", str(shapes_checkpoint), "--run-dir", str(run_dir),
+                                                 "--device", "cpu", "--quick"]))
+    assert made["steps"] == QUICK_STEPS and made["device"] == "cpu"
+    base, continued = load_checkpoint(shapes_checkpoint), load_checkpoint(run_dir / "final.pt")
+    assert continued.meta["continued_generation"] == made
+    before, after = base.model.state_dict(), continued.model.state_dict()
+    assert not torch.equal(before["denoiser.final_table"], after["denoiser.final_table"])
+    assert all(torch.equal(before[k], after[k]) for k in before if k.startswith(("vision.", "llm.", "pixel_decoder.")))
+
+    base_eval = tmp_path / "base-eval.json"
+    carried = {"original_encoder": {"train": {"overall": 0.5}}, "stage1": {"psnr": 19.0}, "stage2": {"psnr": 35.0}}
+    base_eval.write_text(json.dumps({"understanding": {"original_encoder": carried["original_encoder"]},
+                                     "reconstruction": {"stage1": carried["stage1"], "stage2": carried["stage2"]}}))
+    result = evaluate.evaluate_run(run_dir, quick=True, carry_from=base_eval)
+    assert result["understanding"]["original_encoder"] == carried["original_encoder"]
+    assert result["reconstruction"]["stage2"] == carried["stage2"] and result["reconstruction"]["final"]["psnr"] > 0
+    assert set(result["understanding"]["stage2_encoder"]) == {"train", "heldout"}
+    assert result["carried_from"]["eval"] == str(base_eval) and "gen2_continued" in result["timings"]

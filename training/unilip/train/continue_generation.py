@@ -1,0 +1,144 @@
+"""gen2 continued from a finished model, on a GPU, with large batches drawn by worker processes.
+
+    python3 -m unilip.train.continue_generation --checkpoint runs/bundled/final.pt --run-dir runs/gen2x \\
+        --device cuda --batch 512 --minutes 7
+
+The recipe's gen2 gets about 15000 steps of 32 samples on this 2-core machine, and seen edits were still
+improving when it stopped (docs/training.md). This trains what gen2 trains (queries, connector, DiT) for
+longer and wider; every other weight stays bit-identical (checked before saving), so the base model's
+understanding and reconstruction still hold (`evaluate --carry-from` takes them from its eval.json).
+Writes `final.pt` (meta `continued_generation` says how it was made) and `timings.json` into the run dir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import json
+import os
+import time
+from pathlib import Path
+
+# See recipe.py: one BLAS thread, set before numpy/torch load.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import torch  # noqa: E402
+
+from unilip.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from unilip.model import UniLIP  # noqa: E402
+from unilip.train import stages  # noqa: E402
+from unilip.train.loop import StageSettings, run_stage  # noqa: E402
+from unilip.train.prefetch import Prefetcher  # noqa: E402
+from unilip.train.recipe import QUICK_BATCH, QUICK_STEPS, gen2_groups  # noqa: E402
+
+STAGE = "gen2_continued"
+DEFAULT_BATCH = 512
+DEFAULT_LR = 5e-4
+DEFAULT_MINUTES = 7.0
+# Gen had stopped gaining from gen2 steps where seen edits had not, so edits get half of each batch.
+DEFAULT_EDIT_SHARE = 0.5
+WARMUP_STEPS = 200
+CHECKPOINT_EVERY = 500
+# Finished batches waiting per worker: enough to ride out a slow batch, few enough to hold little memory.
+QUEUE_DEPTH_PER_WORKER = 2
+# Keeps this stage's data and noise apart from the recipe's stages (seeded 0..6 by their place in FULL).
+SEED_OFFSET = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class ContinueSettings:
+    checkpoint: Path
+    run_dir: Path
+    device: str
+    batch: int
+    lr: float
+    minutes: float | None
+    max_steps: int
+    edit_share: float
+    data_workers: int
+    seed: int = 0
+
+
+def frozen_state(model: UniLIP) -> dict[str, torch.Tensor]:
+    """Copies of every weight gen2 does not train."""
+    trained = {id(p) for group in gen2_groups(model) for p in group.params}
+    return {name: p.detach().cpu().clone() for name, p in model.named_parameters() if id(p) not in trained}
+
+
+def continue_generation(settings: ContinueSettings) -> dict:
+    checkpoint = load_checkpoint(settings.checkpoint)
+    tokenizer = checkpoint.tokenizer()
+    device = torch.device(settings.device)
+    if device.type == "cuda":
+        # TF32 matrix products: about 10 bits of mantissa are plenty for a step of SGD noise.
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    model = checkpoint.model.to(device)
+    before = frozen_state(model)
+    stage = StageSettings(STAGE, settings.max_steps, settings.lr, warmup=min(WARMUP_STEPS, settings.max_steps),
+                          checkpoint_every=min(CHECKPOINT_EVERY, settings.max_steps),
+                          budget_seconds=None if settings.minutes is None else settings.minutes * 60)
+    make = functools.partial(stages.generation_batches, tokenizer=tokenizer, config=model.config,
+                             batch_size=settings.batch, edit_share=settings.edit_share)
+    generator = torch.Generator().manual_seed(settings.seed + SEED_OFFSET)
+    depth = QUEUE_DEPTH_PER_WORKER * settings.data_workers
+    with Prefetcher(make, [settings.seed, SEED_OFFSET], settings.data_workers, depth) as data:
+        timing = run_stage(model, gen2_groups(model),
+                           lambda _: stages.generation_loss(model, data.next(), generator), stage, settings.run_dir)
+    model = model.cpu()
+    changed = [name for name, value in frozen_state(model).items() if not torch.equal(value, before[name])]
+    if changed:
+        raise RuntimeError(f"weights outside gen2's groups changed: {changed[:5]}")
+    made = {"from": str(settings.checkpoint), "steps": int(timing["steps"]), "batch": settings.batch,
+            "lr": settings.lr, "edit_share": settings.edit_share, "seconds": round(timing["seconds"], 1),
+            "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"}
+    checkpoint.write_tokenizer(settings.run_dir / "tokenizer")
+    save_checkpoint(settings.run_dir / "final.pt", model, settings.run_dir / "tokenizer",
+                    {**checkpoint.meta, "continued_generation": made})
+    (settings.run_dir / "timings.json").write_text(json.dumps({STAGE: timing}, indent=2))
+    return made
+
+
+def parse_args(argv: list[str] | None = None) -> ContinueSettings:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--checkpoint", type=Path, required=True, help="a finished model's final.pt")
+    parser.add_argument("--run-dir", type=Path, required=True, help="where checkpoints, the log and final.pt go")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
+                        help="torch device (default: cuda when there is one)")
+    parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="samples per step")
+    parser.add_argument("--lr", type=float, default=DEFAULT_LR, help="peak learning rate")
+    parser.add_argument("--minutes", type=float, default=DEFAULT_MINUTES, help="wall-clock budget of the stage")
+    parser.add_argument("--max-steps", type=int, default=100_000, help="steps at most (the cosine spans the "
+                        "budget or these, whichever ends first)")
+    parser.add_argument("--edit-share", type=float, default=DEFAULT_EDIT_SHARE, help="share of edit pairs")
+    parser.add_argument("--data-workers", type=int, default=max(1, (os.cpu_count() or 2) - 2),
+                        help="processes drawing batches (default: all cores but two)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_STEPS} steps of {QUICK_BATCH} (smoke run)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.batch, args.max_steps, args.minutes, args.data_workers = QUICK_BATCH, QUICK_STEPS, None, 1
+    if not 0 < args.edit_share < 1 or args.batch - max(1, round(args.batch * args.edit_share)) < 1:
+        parser.error("--edit-share must be between 0 and 1 and leave at least one drawing and one edit in "
+                     f"each --batch, got {args.edit_share} of {args.batch}")
+    if args.max_steps < 1 or args.data_workers < 1:
+        parser.error("--max-steps and --data-workers must be at least 1")
+    if args.minutes is not None and args.minutes <= 0:
+        parser.error("--minutes must be positive")
+    if not args.checkpoint.is_file():
+        parser.error(f"--checkpoint {args.checkpoint} is not a file")
+    return ContinueSettings(args.checkpoint, args.run_dir, args.device, args.batch, args.lr, args.minutes,
+                            args.max_steps, args.edit_share, args.data_workers, args.seed)
+
+
+def main() -> None:
+    settings = parse_args()
+    began = time.monotonic()
+    made = continue_generation(settings)
+    print(json.dumps(made))
+    print(f"{STAGE} done in {time.monotonic() - began:.0f}s -> {settings.run_dir / 'final.pt'}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
