@@ -42,7 +42,7 @@ def test_continuing_trains_the_generation_path_alone_and_evaluates_with_the_base
                                                  "--device", "cpu", "--quick"]))
     assert made["steps"] == QUICK_STEPS and made["device"] == "cpu"
     base, continued = load_checkpoint(shapes_checkpoint), load_checkpoint(run_dir / "final.pt")
-    assert continued.meta["continued_generation"] == made
+    assert continued.meta["continued_generation"] == [made]
     before, after = base.model.state_dict(), continued.model.state_dict()
     assert not torch.equal(before["denoiser.final_table"], after["denoiser.final_table"])
     assert all(torch.equal(before[k], after[k]) for k in before if k.startswith(("vision.", "llm.", "pixel_decoder.")))
@@ -56,3 +56,11 @@ def test_continuing_trains_the_generation_path_alone_and_evaluates_with_the_base
     assert result["reconstruction"]["stage2"] == carried["stage2"] and result["reconstruction"]["final"]["psnr"] > 0
     assert set(result["understanding"]["stage2_encoder"]) == {"train", "heldout"}
     assert result["carried_from"]["eval"] == str(base_eval) and "gen2_continued" in result["timings"]
+
+
+def test_a_model_continued_twice_keeps_both_records(shapes_checkpoint, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for source, run_dir in ((shapes_checkpoint, first), (first / "final.pt", second)):
+        cg.continue_generation(cg.parse_args(["--checkpoint", str(source), "--run-dir", str(run_dir), "--quick"]))
+    records = load_checkpoint(second / "final.pt").meta["continued_generation"]
+    assert [r["from"] for r in records] == [str(shapes_checkpoint), str(first / "final.pt")]

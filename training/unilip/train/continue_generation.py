@@ -7,7 +7,8 @@ The recipe's gen2 gets about 15000 steps of 32 samples on this 2-core machine, a
 improving when it stopped (docs/training.md). This trains what gen2 trains (queries, connector, DiT) for
 longer and wider; every other weight stays bit-identical (checked before saving), so the base model's
 understanding and reconstruction still hold (`evaluate --carry-from` takes them from its eval.json).
-Writes `final.pt` (meta `continued_generation` says how it was made) and `timings.json` into the run dir.
+Writes `final.pt` (meta `continued_generation` lists how each continuation was made) and `timings.json`
+into the run dir.
 """
 
 from __future__ import annotations
@@ -94,8 +95,10 @@ def continue_generation(settings: ContinueSettings) -> dict:
             "lr": settings.lr, "edit_share": settings.edit_share, "seconds": round(timing["seconds"], 1),
             "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"}
     checkpoint.write_tokenizer(settings.run_dir / "tokenizer")
+    # A model continued twice keeps both records, oldest first.
+    runs = [*checkpoint.meta.get("continued_generation", []), made]
     save_checkpoint(settings.run_dir / "final.pt", model, settings.run_dir / "tokenizer",
-                    {**checkpoint.meta, "continued_generation": made})
+                    {**checkpoint.meta, "continued_generation": runs})
     (settings.run_dir / "timings.json").write_text(json.dumps({STAGE: timing}, indent=2))
     return made
 
