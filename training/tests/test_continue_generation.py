@@ -4,11 +4,13 @@ import json
 import pytest
 import torch
 
+from unilip import world
 from unilip.checkpoint import load_checkpoint
-from unilip.train import batches, evaluate
+from unilip.export import checkpoint_source
+from unilip.train import batches, evaluate, report
 from unilip.train import continue_generation as cg
 from unilip.train.prefetch import Prefetcher
-from unilip.train.recipe import QUICK_STEPS
+from unilip.train.recipe import QUICK_BATCH, QUICK_STEPS
 
 SCENES = functools.partial(batches.random_scene_pixels, size=2, image_size=32)
 
@@ -43,12 +45,16 @@ def test_continuing_trains_the_generation_path_alone_and_evaluates_with_the_base
     assert made["steps"] == QUICK_STEPS and made["device"] == "cpu"
     base, continued = load_checkpoint(shapes_checkpoint), load_checkpoint(run_dir / "final.pt")
     assert continued.meta["continued_generation"] == [made]
+    assert checkpoint_source(run_dir / "final.pt", "x").info.provenance["continued_generation"] == [made]
+    assert "continued_generation" not in checkpoint_source(shapes_checkpoint, "x").info.provenance
     before, after = base.model.state_dict(), continued.model.state_dict()
     assert not torch.equal(before["denoiser.final_table"], after["denoiser.final_table"])
     assert all(torch.equal(before[k], after[k]) for k in before if k.startswith(("vision.", "llm.", "pixel_decoder.")))
 
     base_eval = tmp_path / "base-eval.json"
-    carried = {"original_encoder": {"train": {"overall": 0.5}}, "stage1": {"psnr": 19.0}, "stage2": {"psnr": 35.0}}
+    qa = {**{q: 0.5 for q in world.QTYPES}, "overall": 0.5}
+    recon = {"psnr": 35.0, "ssim": 0.9, "scenes_read_back": 0.8}
+    carried = {"original_encoder": {"train": qa, "heldout": qa}, "stage1": recon, "stage2": recon}
     base_eval.write_text(json.dumps({"understanding": {"original_encoder": carried["original_encoder"]},
                                      "reconstruction": {"stage1": carried["stage1"], "stage2": carried["stage2"]}}))
     result = evaluate.evaluate_run(run_dir, quick=True, carry_from=base_eval)
@@ -56,6 +62,9 @@ def test_continuing_trains_the_generation_path_alone_and_evaluates_with_the_base
     assert result["reconstruction"]["stage2"] == carried["stage2"] and result["reconstruction"]["final"]["psnr"] > 0
     assert set(result["understanding"]["stage2_encoder"]) == {"train", "heldout"}
     assert result["carried_from"]["eval"] == str(base_eval) and "gen2_continued" in result["timings"]
+    markdown = report.render(json.loads(json.dumps(result)))
+    assert "## Generation continued after the recipe" in markdown and "carried from its evaluation" in markdown
+    assert f"| {shapes_checkpoint} | cpu | {QUICK_STEPS} | {QUICK_BATCH} | {QUICK_STEPS * QUICK_BATCH} |" in markdown
 
 
 def test_a_model_continued_twice_keeps_both_records(shapes_checkpoint, tmp_path):

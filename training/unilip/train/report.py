@@ -90,7 +90,24 @@ def render(report: dict) -> str:
         out += ["", "## Training", ""]
         out += _table(["stage", "steps", "minutes"],
                       [[k, str(v), f"{timings.get(k, {}).get('seconds', float('nan')) / 60:.1f}"] for k, v in steps.items()])
+    continued = report.get("meta", {}).get("continued_generation")
+    if continued:
+        out += _continued(continued, "carried_from" in report)
     return "\n".join(out) + "\n"
+
+
+def _continued(runs: list[dict], carried: bool) -> list[str]:
+    """The continuations of gen2 (`unilip.train.continue_generation`) the model had after the recipe."""
+    out = ["", "## Generation continued after the recipe", "",
+           "gen2's parameters (queries, connector, DiT) trained further, in order, by "
+           "`unilip.train.continue_generation`; it leaves every other weight bit-identical."]
+    if carried:
+        out[-1] += (" So QA with the original encoder and the stage-1 and stage-2 reconstruction above are the base "
+                    "model's figures, carried from its evaluation.")
+    out.append("")
+    return out + _table(["from", "device", "steps", "batch", "samples", "peak lr", "edit share", "minutes"],
+                        [[r["from"], r["device"], str(r["steps"]), str(r["batch"]), str(r["steps"] * r["batch"]),
+                          f"{r['lr']:g}", f"{r['edit_share']:g}", f"{r['seconds'] / 60:.1f}"] for r in runs])
 
 
 def main() -> None:
