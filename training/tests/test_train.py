@@ -233,3 +233,12 @@ def test_the_position_probe_finds_cells_only_where_features_carry_them(tokenizer
         model.vision.pos_embed.zero_()
     blind = position_probe.cell_probe(model, tokenizer, 64, seed=0)
     assert blind["image_features"] < 0.35 and blind["chance"] == 1 / TOKENS
+
+
+def test_the_ablation_replays_the_runs_steps_or_takes_its_budget_never_both(tmp_path, capsys):
+    base = ["--run-dir", str(tmp_path), "--out", str(tmp_path / "q")]
+    assert ablation.parse_args([*base, "--replay-steps", _write_steps(tmp_path)]).replay == ALL_FIVE
+    assert ablation.parse_args(base).replay is None
+    with pytest.raises(SystemExit):
+        ablation.parse_args([*base, "--minutes", "5", "--replay-steps", _write_steps(tmp_path)])
+    assert "not allowed with" in capsys.readouterr().err

@@ -5,7 +5,8 @@ the same ShapesEval tasks.
 
     /usr/bin/python3 -m unilip.train.ablation --run-dir runs/shapes --out runs/shapes-queries-only --minutes 115
 
-`--minutes` and `--workers` must be the recipe's, so gen1 and gen2 get the same budgets, batches and cores.
+`--minutes` and `--workers` must be the recipe's, so gen1 and gen2 get the same budgets, batches and cores;
+or `--replay-steps` with the run's eval.json gives them exactly its steps, on a machine of any speed.
 It needs the run's `encoder2.done.pt`; the comparison waits for `final.pt`. (With one recipe worker it may
 start as soon as the recipe enters gen1, on the other core.)
 """
@@ -31,11 +32,12 @@ from unilip.train import data_parallel, evaluate, recipe  # noqa: E402
 POLL_SECONDS = 30
 
 
-def train_queries_only(run_dir: Path, out_dir: Path, quick: bool, seed: int, minutes: float) -> dict:
+def train_queries_only(run_dir: Path, out_dir: Path, quick: bool, seed: int, minutes: float,
+                       replay_steps: dict[str, int] | None = None) -> dict:
     model, tokenizer = recipe.prepare(run_dir, seed)
     model.load_state_dict(torch.load(run_dir / "encoder2.done.pt", map_location="cpu"))
-    timings = recipe.generation_stages(model, tokenizer, recipe.RunSettings(out_dir, quick, seed, minutes),
-                                       queries_only=True)
+    settings = recipe.RunSettings(out_dir, quick, seed, minutes, replay_steps)
+    timings = recipe.generation_stages(model, tokenizer, settings, queries_only=True)
     meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()}, "condition": "queries_only",
             "quick": quick, "seed": seed}
     if data_parallel.is_main():
@@ -59,18 +61,28 @@ def compare(run_dir: Path, out_dir: Path, quick: bool) -> dict:
     }
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run-dir", type=Path, required=True, help="the recipe run (dual condition)")
     parser.add_argument("--out", type=Path, required=True, help="run folder of the queries-only model")
     parser.add_argument("--quick", action="store_true", help="a few steps and samples (CI smoke run)")
     parser.add_argument("--seed", type=int, default=0, help="the recipe run's seed")
-    parser.add_argument("--minutes", type=float, default=recipe.DEFAULT_MINUTES, help="the recipe run's budget")
     parser.add_argument("--workers", type=int, default=recipe.DEFAULT_WORKERS, help="the recipe run's workers")
-    args = parser.parse_args()
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--minutes", type=float, default=recipe.DEFAULT_MINUTES, help="the recipe run's budget")
+    budget.add_argument("--replay-steps", type=Path, metavar="EVAL_JSON",
+                        help="gen1 and gen2 for exactly the steps of the run that wrote EVAL_JSON (equal steps "
+                             "whatever this machine's speed)")
+    args = parser.parse_args(argv)
     recipe.check_workers(parser, args.workers)
+    args.replay = recipe.parse_replay(parser, args.replay_steps)
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    data_parallel.launch(train_queries_only, (args.run_dir, args.out, args.quick, args.seed, args.minutes),
+    data_parallel.launch(train_queries_only, (args.run_dir, args.out, args.quick, args.seed, args.minutes, args.replay),
                          args.workers, recipe.TORCH_THREADS)
     torch.set_num_threads(recipe.TORCH_THREADS)
     while not (args.run_dir / "final.pt").exists():

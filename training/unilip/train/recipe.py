@@ -217,13 +217,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "budget (compare a recipe change at equal steps, e.g. models/shapes/eval.json)")
     args = parser.parse_args(argv)
     check_workers(parser, args.workers)
-    args.replay = None
-    if args.replay_steps is not None:
-        try:
-            args.replay = load_replay_steps(args.replay_steps)
-        except (OSError, ValueError) as error:
-            parser.error(str(error))
+    args.replay = parse_replay(parser, args.replay_steps)
     return args
+
+
+def parse_replay(parser: argparse.ArgumentParser, eval_json: Path | None) -> dict[str, int] | None:
+    """The steps of `--replay-steps`, or a command-line error that says what is wrong with the file."""
+    if eval_json is None:
+        return None
+    try:
+        return load_replay_steps(eval_json)
+    except (OSError, ValueError) as error:
+        parser.error(str(error))
 
 
 def main() -> None:
