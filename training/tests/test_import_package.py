@@ -70,3 +70,12 @@ def test_graphs_of_another_size_than_the_config_are_refused(tmp_path):
     (package / "unilip.json").write_text(json.dumps(manifest))
     with pytest.raises(PackageImportError, match="shape"):
         import_package(package)
+
+
+# The bundled package's budget for weights (graphs and queries), in MiB (issue #4).
+BUNDLED_WEIGHTS_MIB = 25
+
+
+def test_the_bundled_packages_weights_stay_within_their_budget():
+    files = [*(BUNDLED / "graphs").iterdir(), BUNDLED / "queries.npy"]
+    assert sum(f.stat().st_size for f in files) < BUNDLED_WEIGHTS_MIB * 2**20
