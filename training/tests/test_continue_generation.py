@@ -62,8 +62,11 @@ def test_continuing_trains_the_generation_path_alone_and_evaluates_with_the_base
     assert result["reconstruction"]["stage2"] == carried["stage2"] and result["reconstruction"]["final"]["psnr"] > 0
     assert set(result["understanding"]["stage2_encoder"]) == {"train", "heldout"}
     assert result["carried_from"]["eval"] == str(base_eval) and "gen2_continued" in result["timings"]
+    arm = {"training_steps": {"gen2": QUICK_STEPS}, "generation": result["generation"], "editing": result["editing"]}
+    result["ablation"] = {"dual_condition": arm, "queries_only": arm}
     markdown = report.render(json.loads(json.dumps(result)))
     assert "## Generation continued after the recipe" in markdown and "carried from its evaluation" in markdown
+    assert "the dual row is the recipe's model, not this one" in markdown
     assert f"| {shapes_checkpoint} | cpu | {QUICK_STEPS} | {QUICK_BATCH} | {QUICK_STEPS * QUICK_BATCH} |" in markdown
 
 

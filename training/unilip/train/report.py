@@ -73,9 +73,12 @@ def render(report: dict) -> str:
                   [[s, _pct(v["success"]), _pct(v["satisfied"]), _pct(v["unchanged"]), f"{v['psnr_outside']:.2f}",
                     *(_pct(v["by_kind"].get(k, float("nan"))) for k in kinds)] for s, v in e.items()])
     if "ablation" in report:
-        out += ["", "## Ablation: queries only vs the dual condition", "",
-                "The generation stages retrained with the DiT seeing only the queries' states, from the same "
-                "encoder weights, data, noise and budget (`unilip.train.ablation`).", ""]
+        intro = ("The generation stages retrained with the DiT seeing only the queries' states, from the same "
+                 "encoder weights, data, noise and budget (`unilip.train.ablation`).")
+        if report.get("meta", {}).get("continued_generation"):
+            intro += (" Both arms are the recipe's generation stages without the continuations below, so the dual "
+                      "row is the recipe's model, not this one.")
+        out += ["", "## Ablation: queries only vs the dual condition", "", intro, ""]
         out += _table(["condition", "gen2 steps", "Gen train", "Gen heldout", "Edit train", "Edit heldout",
                        "edit PSNR outside (dB)"],
                       [[name, str(v["training_steps"]["gen2"]), _pct(v["generation"]["train"]["overall"]),
