@@ -209,6 +209,16 @@ def test_checkpoint_round_trip_keeps_weights_tokenizer_and_meta(package, tmp_pat
     assert checkpoint_source(ckpt, "fallback", name="named", routing_mode="zero_shot").info.name == "named"
 
 
+def test_a_checkpoint_saves_a_loaded_checkpoints_tokenizer_texts_without_a_directory(package, tmp_path):
+    save_checkpoint(tmp_path / "a.pt", model_of(package), package, {})
+    loaded = load_checkpoint(tmp_path / "a.pt")
+    save_checkpoint(tmp_path / "b.pt", loaded.model, loaded.tokenizer_files, {})
+    assert load_checkpoint(tmp_path / "b.pt").tokenizer_files == loaded.tokenizer_files
+    partial = dict(list(loaded.tokenizer_files.items())[:1])
+    with pytest.raises(CheckpointError, match="tokenizer texts missing"):
+        save_checkpoint(tmp_path / "c.pt", loaded.model, partial, {})
+
+
 def test_lowercase_text_reaches_the_manifest_from_the_meta_or_the_flag(package, tmp_path):
     model = model_of(package)
     plain, lower = tmp_path / "plain.pt", tmp_path / "lower.pt"

@@ -33,23 +33,26 @@ class Checkpoint:
     tokenizer_files: dict[str, str]
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def write_tokenizer(self, out_dir: Path) -> None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, text in self.tokenizer_files.items():
-            (out_dir / name).write_text(text, "utf-8")
-
     def tokenizer(self) -> Tokenizer:
         return Tokenizer.from_texts(self.tokenizer_files, "checkpoint")
 
 
-def save_checkpoint(path: str | Path, model: UniLIP, tokenizer_dir: str | Path, meta: Mapping[str, Any]) -> None:
-    """Meta should hold at least `training_steps`; `routing` ("image_start_token" when the model was
-    trained to answer draw requests with `<img>generate`) is copied into exported manifests."""
-    source = Path(tokenizer_dir)
-    try:
-        files = {name: (source / name).read_text("utf-8") for name in TOKENIZER_FILES}
-    except OSError as e:
-        raise CheckpointError(f"tokenizer files missing in {source}") from e
+def save_checkpoint(path: str | Path, model: UniLIP, tokenizer: str | Path | Mapping[str, str],
+                    meta: Mapping[str, Any]) -> None:
+    """`tokenizer`: the directory of the tokenizer files, or their texts by name (a loaded checkpoint's
+    `tokenizer_files`). Meta should hold at least `training_steps`; `routing` ("image_start_token" when the
+    model was trained to answer draw requests with `<img>generate`) is copied into exported manifests."""
+    if isinstance(tokenizer, Mapping):
+        missing = [name for name in TOKENIZER_FILES if name not in tokenizer]
+        if missing:
+            raise CheckpointError(f"tokenizer texts missing: {missing}")
+        files = {name: tokenizer[name] for name in TOKENIZER_FILES}
+    else:
+        source = Path(tokenizer)
+        try:
+            files = {name: (source / name).read_text("utf-8") for name in TOKENIZER_FILES}
+        except OSError as e:
+            raise CheckpointError(f"tokenizer files missing in {source}") from e
     try:
         meta_json = json.dumps(dict(meta))
     except (TypeError, ValueError) as e:

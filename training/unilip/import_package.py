@@ -188,10 +188,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="checkpoint file to write")
     args = parser.parse_args()
     imported = import_package(args.package)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tokenizer_dir = args.out.parent / "imported-tokenizer"
-    imported.checkpoint.write_tokenizer(tokenizer_dir)
-    save_checkpoint(args.out, imported.checkpoint.model, tokenizer_dir, imported.checkpoint.meta)
+    checkpoint = imported.checkpoint
+    save_checkpoint(args.out, checkpoint.model, checkpoint.tokenizer_files, checkpoint.meta)
     print(f"wrote {args.out}; not in the package, left at their initial values: {imported.not_in_package}")
 
 

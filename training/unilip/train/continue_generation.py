@@ -94,10 +94,9 @@ def continue_generation(settings: ContinueSettings) -> dict:
     made = {"from": str(settings.checkpoint), "steps": int(timing["steps"]), "batch": settings.batch,
             "lr": settings.lr, "edit_share": settings.edit_share, "seconds": round(timing["seconds"], 1),
             "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"}
-    checkpoint.write_tokenizer(settings.run_dir / "tokenizer")
     # A model continued twice keeps both records, oldest first.
     runs = [*checkpoint.meta.get("continued_generation", []), made]
-    save_checkpoint(settings.run_dir / "final.pt", model, settings.run_dir / "tokenizer",
+    save_checkpoint(settings.run_dir / "final.pt", model, checkpoint.tokenizer_files,
                     {**checkpoint.meta, "continued_generation": runs})
     (settings.run_dir / "timings.json").write_text(json.dumps({STAGE: timing}, indent=2))
     return made

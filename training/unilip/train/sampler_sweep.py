@@ -17,7 +17,6 @@ import argparse
 import itertools
 import json
 import os
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -80,9 +79,8 @@ def sweep(run_dir: Path, quick: bool) -> dict:
         bar.advance(f"guidance {s.guidance} shift {s.shift}: gen {result['generation']['overall']:.3f} "
                     f"edit {result['editing']['success']:.3f}")
     chosen = choose(results).to_json()
-    with tempfile.TemporaryDirectory() as tmp:
-        checkpoint.write_tokenizer(Path(tmp))
-        save_checkpoint(run_dir / "final.pt", checkpoint.model, tmp, {**checkpoint.meta, "sampler": chosen})
+    save_checkpoint(run_dir / "final.pt", checkpoint.model, checkpoint.tokenizer_files,
+                    {**checkpoint.meta, "sampler": chosen})
     report = {"chosen": chosen, "tasks": {"prompts_per_category": per_category, "edits": edits}, "grid": results}
     (run_dir / evaluate.SWEEP_FILE).write_text(json.dumps(report, indent=2))
     return report
