@@ -17,10 +17,9 @@ import torch
 
 from unilip.config import ConfigError, UniLIPConfig
 from unilip.model import UniLIP
-from unilip.tokenizer import TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, Tokenizer
+from unilip.tokenizer import TOKENIZER_FILES, Tokenizer, TokenizerError, read_tokenizer_texts
 
 CHECKPOINT_FORMAT = 1
-TOKENIZER_FILES = (TOKENIZER_FILE, TOKENIZER_CONFIG_FILE)
 
 
 class CheckpointError(ValueError):
@@ -48,11 +47,10 @@ def save_checkpoint(path: str | Path, model: UniLIP, tokenizer: str | Path | Map
             raise CheckpointError(f"tokenizer texts missing: {missing}")
         files = {name: tokenizer[name] for name in TOKENIZER_FILES}
     else:
-        source = Path(tokenizer)
         try:
-            files = {name: (source / name).read_text("utf-8") for name in TOKENIZER_FILES}
-        except OSError as e:
-            raise CheckpointError(f"tokenizer files missing in {source}") from e
+            files = read_tokenizer_texts(tokenizer)
+        except TokenizerError as e:
+            raise CheckpointError(f"tokenizer files missing in {tokenizer}") from e
     try:
         meta_json = json.dumps(dict(meta))
     except (TypeError, ValueError) as e:

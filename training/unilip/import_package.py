@@ -21,11 +21,12 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from unilip.checkpoint import TOKENIZER_FILES, Checkpoint, save_checkpoint
+from unilip.checkpoint import Checkpoint, save_checkpoint
 from unilip.config import UniLIPConfig
 from unilip.export_manifest import MANIFEST_FILE
 from unilip.model import UniLIP
 from unilip.progress import ProgressBar
+from unilip.tokenizer import read_tokenizer_texts
 
 # The exporter wraps the model as the attribute `model`; named initializers carry that prefix.
 WRAPPED = "model."
@@ -170,7 +171,7 @@ def import_package(package: Path) -> Imported:
         state[CELL_BIAS] = torch.zeros_like(expected[CELL_BIAS])
     missing = sorted(set(expected) - set(state))
     model.load_state_dict(state, strict=False)
-    tokenizer = {name: (package / name).read_text("utf-8") for name in TOKENIZER_FILES}
+    tokenizer = read_tokenizer_texts(package)
     provenance = manifest.get("provenance", {})
     # The meta export reads back (name, description, text case, steps per stage), so a checkpoint imported
     # and exported again is the same package.

@@ -31,12 +31,22 @@ MAX_VOCAB_SIZE = 4096
 DEFAULT_MODEL_MAX_LENGTH = 2048
 TOKENIZER_FILE = "tokenizer.json"
 TOKENIZER_CONFIG_FILE = "tokenizer_config.json"
+TOKENIZER_FILES = (TOKENIZER_FILE, TOKENIZER_CONFIG_FILE)
 
 
 def _specials_pattern(special_tokens: Sequence[str]) -> re.Pattern[str]:
     # Longest first, so at any position the longest special token wins, as in the HF added-token splitter.
     ordered = sorted(special_tokens, key=len, reverse=True)
     return re.compile("|".join(re.escape(s) for s in ordered) or "(?!)")
+
+
+def read_tokenizer_texts(directory: str | Path) -> dict[str, str]:
+    """The tokenizer files of a directory, their texts by name, as a checkpoint stores them."""
+    path = Path(directory)
+    try:
+        return {name: (path / name).read_text("utf-8") for name in TOKENIZER_FILES}
+    except OSError as e:
+        raise TokenizerError(f"cannot read tokenizer files in {path}") from e
 
 
 class TokenizerError(ValueError):
@@ -69,12 +79,7 @@ class Tokenizer:
 
     @classmethod
     def from_dir(cls, directory: str | Path) -> Tokenizer:
-        path = Path(directory)
-        try:
-            texts = {name: (path / name).read_text("utf-8") for name in (TOKENIZER_FILE, TOKENIZER_CONFIG_FILE)}
-        except OSError as e:
-            raise TokenizerError(f"cannot read tokenizer files in {path}") from e
-        return cls.from_texts(texts, path)
+        return cls.from_texts(read_tokenizer_texts(directory), directory)
 
     @classmethod
     def from_texts(cls, texts: Mapping[str, str], where: str | Path) -> Tokenizer:
