@@ -2,8 +2,11 @@
 batch, rank 0's decisions reach every worker, and the recipe runs end to end with two workers."""
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import torch
@@ -71,6 +74,42 @@ def test_from_main_gives_every_worker_rank_zeros_value(tmp_path):
     data_parallel.launch(_record_from_main, (tmp_path,), WORKERS)
     got = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(WORKERS)]
     assert got == [1.5] * WORKERS
+
+
+def _workers_of(launcher: int) -> list[int]:
+    children = Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split()
+    return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for a reaper."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_stop_when_their_launcher_is_killed():
+    code = "import time; from unilip.train import data_parallel; data_parallel.launch(time.sleep, (120,), 2)"
+    launcher = subprocess.Popen([sys.executable, "-c", code], cwd=TRAINING)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := _workers_of(launcher.pid)) < WORKERS and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(workers) == WORKERS
+        time.sleep(1)  # past each worker's first lines, where it asks to be told of its launcher's death
+        launcher.send_signal(signal.SIGKILL)
+        launcher.wait()
+        deadline = time.monotonic() + 20
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_alive(w) for w in workers)
+    finally:
+        launcher.kill()
+        for worker in workers:
+            if _alive(worker):
+                os.kill(worker, signal.SIGKILL)
 
 
 def test_without_a_process_group_everything_is_the_single_process_case():

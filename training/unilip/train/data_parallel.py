@@ -9,8 +9,11 @@ Without an initialised process group every function here is the single-process c
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
+import sys
 from collections.abc import Callable
 
 import torch
@@ -66,7 +69,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _worker(index: int, workers: int, port: int, threads: int, fn: Callable, args: tuple) -> None:
+# prctl option (linux/prctl.h): the signal this process gets when the process that started it dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_launcher(launcher: int) -> None:
+    """Without this, a launcher killed by a signal (a stopped training run) leaves its workers training on
+    as orphans, holding both cores (seen in session 13)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != launcher:  # it died before the request above was made
+        os._exit(1)
+
+
+def _worker(index: int, workers: int, port: int, threads: int, launcher: int, fn: Callable, args: tuple) -> None:
+    _die_with_launcher(launcher)
     torch.set_num_threads(threads)
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=index, world_size=workers)
     try:
@@ -85,4 +102,4 @@ def launch(fn: Callable, args: tuple, workers: int, threads: int = 1) -> None:
         return
     # Workers inherit the environment: one BLAS thread each, as in the recipe.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    mp.spawn(_worker, args=(workers, _free_port(), threads, fn, args), nprocs=workers, join=True)
+    mp.spawn(_worker, args=(workers, _free_port(), threads, os.getpid(), fn, args), nprocs=workers, join=True)
