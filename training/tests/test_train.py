@@ -202,6 +202,35 @@ def test_two_budgets_on_one_command_line_are_refused(tmp_path, capsys, extra):
     assert "not allowed with argument" in capsys.readouterr().err
 
 
+def _started_with(run_dir: Path, **vision) -> None:
+    """A run folder as if started with a preset whose vision config had `vision` changed."""
+    run_dir.mkdir(exist_ok=True)
+    config = shapes(vocab_size=300).to_dict()
+    config["vision"].update(vision)
+    (run_dir / recipe.RUN_CONFIG_FILE).write_text(json.dumps(config))
+
+
+def test_a_run_folder_keeps_the_config_it_started_with(tmp_path):
+    build_tokenizer(world.corpus(np.random.default_rng(0), 200), tmp_path / "tokenizer", words=world.VOCAB_WORDS)
+    model, _ = recipe.prepare(tmp_path, 0)
+    assert json.loads((tmp_path / recipe.RUN_CONFIG_FILE).read_text()) == model.config.to_dict()
+    again, _ = recipe.prepare(tmp_path, 0)  # an unchanged preset resumes
+    assert again.config == model.config
+    _started_with(tmp_path, layer_norm_eps=1e-5)
+    with pytest.raises(recipe.RunConfigError, match="vision.layer_norm_eps"):
+        recipe.prepare(tmp_path, 0)
+
+
+def test_a_run_folder_of_another_config_is_a_command_line_error(tmp_path, capsys):
+    _started_with(tmp_path, num_heads=8, layer_norm_eps=1e-5)
+    with pytest.raises(SystemExit) as exit_info:
+        recipe.parse_args(["--run-dir", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "vision.layer_norm_eps, vision.num_heads differ" in capsys.readouterr().err
+    _started_with(tmp_path)
+    assert recipe.parse_args(["--run-dir", str(tmp_path)]).run_dir == tmp_path
+
+
 def test_a_scene_reads_back_from_its_own_rendering_and_not_from_another():
     rng = np.random.default_rng(7)
     scene, other = world.sample_scene(rng), world.sample_scene(rng)

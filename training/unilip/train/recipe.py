@@ -27,7 +27,7 @@ import torch  # noqa: E402
 
 from unilip import world
 from unilip.checkpoint import save_checkpoint
-from unilip.config import shapes
+from unilip.config import UniLIPConfig, shapes
 from unilip.model import UniLIP
 from unilip.templates import TEMPLATES
 from unilip.tokenizer import Tokenizer, build_tokenizer
@@ -64,6 +64,36 @@ QUICK_BATCH = 4
 # The encoder trains at a tenth of the stage's rate in self-distillation, as in the paper.
 ENCODER_LR_SCALE = 0.1
 TOKENIZER_CORPUS_SIZE = 20000
+# The model config a run folder was started with.
+RUN_CONFIG_FILE = "config.json"
+
+
+class RunConfigError(ValueError):
+    """A run folder started with another model config than the preset builds now."""
+
+
+def _dotted(value: object, path: str = "") -> dict[str, object]:
+    """A nested config dict flattened to `part.field` keys."""
+    if not isinstance(value, dict):
+        return {path: value}
+    return {k: v for key, item in value.items() for k, v in _dotted(item, f"{path}.{key}" if path else key).items()}
+
+
+def check_run_config(run_dir: Path, config: UniLIPConfig | None = None) -> None:
+    """Refuses a folder started with another config than `config` (by default the preset). Stage
+    checkpoints are bare state dicts, so a change whose parameters keep their shapes (an attention mask,
+    say) would load them into another model silently."""
+    path = run_dir / RUN_CONFIG_FILE
+    if not path.exists():
+        return
+    started = _dotted(json.loads(path.read_text()))
+    vocab = started.get("llm.vocab_size")
+    preset = shapes(vocab_size=vocab) if isinstance(vocab, int) and vocab > 0 else shapes()
+    now = _dotted((config or preset).to_dict())
+    changes = sorted(k for k in set(started) | set(now) if started.get(k) != now.get(k))
+    if changes:
+        raise RunConfigError(f"{run_dir} was started with another model config ({', '.join(changes)} differ); "
+                             "use a new --run-dir")
 
 
 def params(*modules: torch.nn.Module) -> list[torch.nn.Parameter]:
@@ -77,8 +107,13 @@ def prepare(run_dir: Path, seed: int) -> tuple[UniLIP, Tokenizer]:
         build_tokenizer(corpus, tokenizer_dir, words=world.VOCAB_WORDS)
     data_parallel.barrier()
     tokenizer = Tokenizer.from_dir(tokenizer_dir)
+    config = shapes(vocab_size=len(tokenizer))
+    check_run_config(run_dir, config)
+    data_parallel.barrier()
+    if data_parallel.is_main():
+        (run_dir / RUN_CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=2))
     torch.manual_seed(seed)
-    return UniLIP(shapes(vocab_size=len(tokenizer))), tokenizer
+    return UniLIP(config), tokenizer
 
 
 @dataclasses.dataclass(frozen=True)
@@ -217,6 +252,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "budget (compare a recipe change at equal steps, e.g. models/shapes/eval.json)")
     args = parser.parse_args(argv)
     check_workers(parser, args.workers)
+    try:
+        check_run_config(args.run_dir)
+    except (OSError, ValueError) as error:
+        parser.error(str(error))
     args.replay = parse_replay(parser, args.replay_steps)
     return args
 
