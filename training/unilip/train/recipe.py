@@ -4,7 +4,8 @@
     /usr/bin/python3 -m unilip.train.recipe --run-dir runs/quick --quick     # every stage, a few steps
     /usr/bin/python3 -m unilip.train.recipe --run-dir runs/b --replay-steps ../models/shapes/eval.json
 
-A finished stage is skipped on the next call; an interrupted one resumes from its last checkpoint.
+A finished stage is skipped on the next call; an interrupted one resumes from its last checkpoint. A run
+folder keeps the model config it started with (`config.json`) and refuses a preset that has changed since.
 The run ends with `final.pt` (a checkpoint `unilip.export` turns into a model package) and `timings.json`.
 """
 
