@@ -88,9 +88,10 @@ def check_run_config(run_dir: Path, config: UniLIPConfig | None = None) -> None:
     if not path.exists():
         return
     started = _dotted(json.loads(path.read_text()))
-    vocab = started.get("llm.vocab_size")
-    preset = shapes(vocab_size=vocab) if isinstance(vocab, int) and vocab > 0 else shapes()
-    now = _dotted((config or preset).to_dict())
+    if config is None:
+        vocab = started.get("llm.vocab_size")
+        config = shapes(vocab_size=vocab) if isinstance(vocab, int) and vocab > 0 else shapes()
+    now = _dotted(config.to_dict())
     changes = sorted(k for k in set(started) | set(now) if started.get(k) != now.get(k))
     if changes:
         raise RunConfigError(f"{run_dir} was started with another model config ({', '.join(changes)} differ); "
