@@ -350,8 +350,10 @@ describe.skipIf(chromiumMissing)("chat UI in Chromium", { timeout: STEP_TIMEOUT_
   });
 
   it("edits a sent message into a new branch, switches back, and a reload keeps that", async () => {
-    const messages = await page.locator("article.message").count();
     const question = page.locator("article.message-user").first();
+    // The rename test's reload waits only for the sidebar; the conversation arrives in one load after it.
+    await question.waitFor();
+    const messages = await page.locator("article.message").count();
     await page.getByRole("radio", { name: "Chat" }).check();
     await question.getByRole("button", { name: "Edit", exact: true }).click();
     await question.getByRole("textbox", { name: "Edit your message" }).fill(EDITED_QUESTION);
