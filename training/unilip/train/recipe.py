@@ -65,6 +65,10 @@ QUICK_BATCH = 4
 # The encoder trains at a tenth of the stage's rate in self-distillation, as in the paper.
 ENCODER_LR_SCALE = 0.1
 TOKENIZER_CORPUS_SIZE = 20000
+# The MLLM stage opens on this many steps of focus chats (`chats.focus_chat`) before the mix; the quick
+# run gives them one of its steps.
+MLLM_FOCUS_STEPS = 1000
+QUICK_FOCUS_STEPS = 1
 # The model config a run folder was started with.
 RUN_CONFIG_FILE = "config.json"
 
@@ -165,7 +169,7 @@ def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, r
     rng = np.random.default_rng([run.seed, index] + ([rank] if rank else []))
     generator = torch.Generator().manual_seed(run.seed + index + RANK_SEED_STRIDE * rank)
     per_worker = batch // data_parallel.world_size()
-    timing = run_stage(model, groups, lambda i: step(rng, generator, per_worker), settings, run.run_dir)
+    timing = run_stage(model, groups, lambda i: step(rng, generator, per_worker, i), settings, run.run_dir)
     if data_parallel.is_main():
         print(f"{name}: {timing}", flush=True)
     return timing
@@ -182,7 +186,7 @@ def generation_stages(model: UniLIP, tokenizer: Tokenizer, run: RunSettings, que
     model.config = dataclasses.replace(model.config, unilip_factor=factor)
     model.init_connector_from_llm()
 
-    def step(rng, g, b):
+    def step(rng, g, b, i):
         return stages.generation_step(model, tokenizer, rng, g, b, queries_only)
 
     return {
@@ -202,24 +206,25 @@ def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES,
         timings[name] = run_recipe_stage(model, name, groups, step, settings)
 
     vision, llm = model.vision, model.llm
+    focus_steps = QUICK_FOCUS_STEPS if quick else MLLM_FOCUS_STEPS
     stage("clip", [ParamGroup(params(vision, model.clip_text, model.clip_image))],
-          lambda rng, g, b: stages.clip_step(model, tokenizer, rng, b))
+          lambda rng, g, b, i: stages.clip_step(model, tokenizer, rng, b))
     vit_only = [p for n, p in vision.named_parameters() if not n.startswith("mlp1.")]
     stage("mllm", [ParamGroup(params(vision.mlp1, llm)), ParamGroup(vit_only, ENCODER_LR_SCALE)],
-          lambda rng, g, b: stages.mllm_step(model, tokenizer, rng, b))
+          lambda rng, g, b, i: stages.mllm_step(model, tokenizer, rng, b, focus=i < focus_steps))
     if data_parallel.is_main():
         torch.save(model.vision.state_dict(), run_dir / "original_encoder.pt")
     stage("encoder1", [ParamGroup(params(model.clip_down, model.pixel_decoder))],
-          lambda rng, g, b: stages.encoder_stage1_step(model, rng, b))
+          lambda rng, g, b, i: stages.encoder_stage1_step(model, rng, b))
     teacher = copy.deepcopy(model.vision).eval().requires_grad_(False)
     stage("encoder2", [ParamGroup(params(model.clip_down, model.pixel_decoder)),
                        ParamGroup(params(vision), ENCODER_LR_SCALE)],
-          lambda rng, g, b: stages.encoder_stage2_step(model, teacher, rng, b))
+          lambda rng, g, b, i: stages.encoder_stage2_step(model, teacher, rng, b))
     timings.update(generation_stages(model, tokenizer, settings))
     # The pixel decoder alone, on the final latent space (encoder and clip_down frozen, so the DiT's
     # latents mean the same): stages 1-2 leave it short of rendering shapes sharply.
     stage("decoder", [ParamGroup(params(model.pixel_decoder))],
-          lambda rng, g, b: stages.encoder_stage1_step(model, rng, b))
+          lambda rng, g, b, i: stages.encoder_stage1_step(model, rng, b))
     meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()},
             "routing": "image_start_token", "quick": quick, "seed": seed, "name": "shapes",
             "description": DESCRIPTION, "lowercase_text": True}
