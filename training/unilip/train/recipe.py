@@ -159,7 +159,9 @@ def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, r
     """One stage of FULL with its share of the budget; data and noise are seeded by the stage's place in
     FULL (and the worker's rank), so a stage run again (the ablation's generation stages) sees the same
     batches. A stage's batch is split across the workers: they add steps per minute, not samples per
-    step (more steps of the same batch beat bigger batches at this size; measured 1.7x the steps)."""
+    step (more steps of the same batch beat bigger batches at this size; measured 1.7x the steps).
+    `step(rng, generator, batch, index)` builds the losses of the stage's step `index`, counted from 0 and
+    kept across a resume, so a phase such as the MLLM stage's focus chats ends at the same step."""
     lr = FULL[name][2]
     steps, batch, budget = stage_plan(name, run)
     settings = StageSettings(name, steps, lr, warmup=min(50, steps), checkpoint_every=max(1, min(100, steps)),
