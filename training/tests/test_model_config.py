@@ -43,13 +43,6 @@ def test_dict_round_trip_survives_json(preset):
     assert UniLIPConfig.from_dict(data) == config
 
 
-def test_a_config_from_before_local_attention_loads_with_global_attention():
-    data = shapes().to_dict()
-    del data["vision"]["local_attention"]
-    assert UniLIPConfig.from_dict(data).vision.local_attention is False
-    assert shapes().vision.local_attention is True
-
-
 def test_vocab_size_comes_from_the_tokenizer():
     assert shapes(vocab_size=777).llm.vocab_size == 777
 

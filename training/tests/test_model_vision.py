@@ -1,11 +1,8 @@
-import dataclasses
-
 import pytest
 import torch
 
 from unilip.config import tiny
 from unilip.model import ModelInputError, UniLIP
-from unilip.model.masks import same_group_mask
 from unilip.model.vision import pixel_shuffle_tokens
 
 
@@ -22,27 +19,6 @@ def test_pixel_shuffle_merges_square_neighbourhoods():
     # Output token 1 (row 0, col 1) gathers input tokens (0,2), (0,3), (1,2), (1,3) in that order.
     expected = torch.cat([tokens[0, i] for i in (2, 3, 6, 7)])
     assert torch.equal(merged[0, 1], expected)
-
-
-def test_same_group_mask_keeps_each_patch_within_its_merged_token():
-    mask = same_group_mask(4, 2)
-    assert mask.shape == (1, 1, 16, 16)
-    # Patch 5 (row 1, col 1) is merged with patches 0, 1, 4 and 5 into token 0.
-    assert mask[0, 0, 5].nonzero().flatten().tolist() == [0, 1, 4, 5]
-    assert mask[0, 0, 11].nonzero().flatten().tolist() == [10, 11, 14, 15]
-
-
-@pytest.mark.parametrize("local", [True, False])
-def test_local_attention_keeps_a_change_in_its_own_image_token(local):
-    config = tiny()
-    torch.manual_seed(0)
-    model = UniLIP(dataclasses.replace(config, vision=dataclasses.replace(config.vision, local_attention=local)))
-    pixels = torch.rand(1, 3, 32, 32)
-    changed = pixels.clone()
-    changed[..., :16, :16] = torch.rand(3, 16, 16)  # the top-left token's 2x2 patches only
-    moved = (model.encode_images(changed) - model.encode_images(pixels)).abs().amax(dim=-1)[0]  # (N,)
-    assert moved[0] > 1e-3
-    assert bool((moved[1:] < 1e-6).all()) == local
 
 
 def test_encoder_shapes():

@@ -18,7 +18,7 @@ from unilip.pipelines import understand_greedy
 from unilip.templates import TEMPLATES
 from unilip.tokenizer import build_tokenizer
 from unilip.train import ablation, batches, evaluate, position_probe, recipe, report, sampler_sweep, stages
-from unilip.train.chats import FOCUS_QTYPES, IGNORE, ROUTE_ANSWERS, encode_chat, focus_chat, sample_chat
+from unilip.train.chats import IGNORE, ROUTE_ANSWERS, encode_chat, sample_chat
 from unilip.train.greedy import greedy_answers
 
 SHAPES = shapes()
@@ -32,11 +32,10 @@ def tokenizer():
     return build_tokenizer(corpus, words=world.VOCAB_WORDS)
 
 
-@pytest.mark.parametrize("sample", [sample_chat, focus_chat])
-def test_labels_cover_exactly_the_assistant_answers(tokenizer, sample):
+def test_labels_cover_exactly_the_assistant_answers(tokenizer):
     rng = np.random.default_rng(1)
     for _ in range(50):
-        chat = sample(rng)
+        chat = sample_chat(rng)
         encoded = encode_chat(chat, tokenizer, TOKENS)
         learned = [t for t in encoded.labels if t != IGNORE]
         answers = [m["content"] for m in chat.messages if m["role"] == "assistant" and isinstance(m["content"], str)]
@@ -50,20 +49,6 @@ def test_route_answers_appear_in_the_mix(tokenizer):
     answers = {m["content"] for _ in range(200) for m in sample_chat(rng).messages if m["role"] == "assistant"
                and isinstance(m["content"], str)}
     assert set(ROUTE_ANSWERS.values()) <= answers
-
-
-def test_focus_chats_ask_one_question_right_after_an_image_of_two_or_more_objects():
-    rng = np.random.default_rng(4)
-    asked = set()
-    for _ in range(100):
-        chat = focus_chat(rng, "heldout")
-        assert [m["role"] for m in chat.messages] == ["user", "assistant"]
-        assert chat.messages[0]["content"][0] == {"type": "image"}
-        assert len(chat.scene.objects) >= 2
-        answer = chat.messages[1]["content"]
-        assert answer in (*world.SHAPES, *world.COLORS, "nothing")
-        asked.add("color" if answer in world.COLORS else "shape_at")
-    assert asked == set(FOCUS_QTYPES)
 
 
 def test_chat_batch_places_one_image_per_image_chat(tokenizer):
@@ -124,12 +109,8 @@ def test_batched_greedy_matches_single_prompt_decoding(tokenizer):
         assert got == single["output_ids"].tolist()
 
 
-def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path, monkeypatch):
-    focus = []
-    mllm_step = stages.mllm_step
-    monkeypatch.setattr(stages, "mllm_step", lambda *args, **kw: focus.append(kw["focus"]) or mllm_step(*args, **kw))
+def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
     timings = recipe.run(tmp_path, quick=True, seed=0)
-    assert focus == [True] * recipe.QUICK_FOCUS_STEPS + [False] * (recipe.QUICK_STEPS - recipe.QUICK_FOCUS_STEPS)
     assert set(timings) == {"clip", "mllm", "encoder1", "encoder2", "gen1", "gen2", "decoder"}
     for name in timings:
         log = (tmp_path / f"{name}.losses.jsonl").read_text().splitlines()

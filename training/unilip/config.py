@@ -43,9 +43,6 @@ class VisionConfig:
     layer_norm_eps: float = 1e-6
     image_mean: tuple[float, ...] = (0.485, 0.456, 0.406)
     image_std: tuple[float, ...] = (0.229, 0.224, 0.225)
-    # Attention kept within the patches each image token merges: a token then holds its own cell, not a
-    # summary of the scene that keeps the LLM from picking the asked cell (docs/training.md, session 12).
-    local_attention: bool = False
 
     def __post_init__(self) -> None:
         for name in ("image_size", "patch_size", "hidden_size", "num_layers", "num_heads"):
@@ -325,7 +322,7 @@ def shapes(vocab_size: int = 512) -> UniLIPConfig:
     "what is at the top left" reads one token and drawing a cell writes one latent.
     """
     return UniLIPConfig(
-        vision=VisionConfig(image_size=96, patch_size=16, local_attention=True),
+        vision=VisionConfig(image_size=96, patch_size=16),
         llm=LLMConfig(vocab_size=vocab_size),
         decoder=DecoderConfig(channels=(64, 48, 48, 24, 12, 12)),
     )

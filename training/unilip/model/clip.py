@@ -43,7 +43,7 @@ class TextTower(nn.Module):
         valid = attention_mask.bool()
         x = self.token_embed(input_ids) + self.pos_embed[:, :length]  # (B, T, d)
         for block in self.blocks:
-            x = block(x, valid[:, None, None, :])
+            x = block(x, valid)
         return F.normalize(self.proj(self.norm(masked_mean(x, valid))), dim=-1)  # (B, E)
 
 

@@ -1,7 +1,6 @@
 """Pre-norm bidirectional transformer block (LayerNorm, softmax attention, GELU MLP).
 
-Shared by the ViT and the CLIP text tower. An optional boolean mask, broadcast against the scores
-(B, heads, T, T), hides keys: padded text tokens, or in a local ViT the patches of other image tokens.
+Shared by the ViT and the CLIP text tower; an optional key mask hides padded tokens.
 """
 
 from __future__ import annotations
@@ -21,13 +20,13 @@ class SelfAttention(nn.Module):
         self.qkv = nn.Linear(hidden_size, 3 * hidden_size)
         self.out = nn.Linear(hidden_size, hidden_size)
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, key_mask: torch.Tensor | None = None) -> torch.Tensor:
         batch, length, hidden = x.shape
         qkv = self.qkv(x).reshape(batch, length, 3, self.num_heads, self.head_dim)  # (B, T, 3, nh, hd)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each (B, nh, T, hd)
         scores = q @ k.transpose(-1, -2) / self.head_dim**0.5  # (B, nh, T, T)
-        if mask is not None:
-            scores = scores.masked_fill(~mask, MASKED_SCORE)
+        if key_mask is not None:
+            scores = scores.masked_fill(~key_mask[:, None, None, :], MASKED_SCORE)
         attended = scores.softmax(dim=-1) @ v  # (B, nh, T, hd)
         return self.out(attended.transpose(1, 2).reshape(batch, length, hidden))  # (B, T, H)
 
@@ -41,6 +40,6 @@ class EncoderBlock(nn.Module):
         self.fc1 = nn.Linear(hidden_size, intermediate_size)
         self.fc2 = nn.Linear(intermediate_size, hidden_size)
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-        x = x + self.attn(self.norm1(x), mask)
+    def forward(self, x: torch.Tensor, key_mask: torch.Tensor | None = None) -> torch.Tensor:
+        x = x + self.attn(self.norm1(x), key_mask)
         return x + self.fc2(F.gelu(self.fc1(self.norm2(x))))

@@ -41,12 +41,3 @@ def bidirectional_mask(attention_mask: torch.Tensor) -> torch.Tensor:
 def positions_from_mask(attention_mask: torch.Tensor) -> torch.Tensor:
     """Position ids that skip left padding: cumsum(mask) - 1, padding clamped to 0. (B, T) -> (B, T)."""
     return (attention_mask.long().cumsum(dim=-1) - 1).clamp(min=0)
-
-
-def same_group_mask(grid: int, factor: int) -> torch.Tensor:
-    """ViT patches of a grid x grid map attend only to the patches that pixel shuffle merges with them
-    (their factor x factor group), so each merged token describes its own cell: (1, 1, T, T), T = grid^2."""
-    index = torch.arange(grid)
-    row_groups = index[:, None] // factor * (grid // factor)  # (grid, 1): group offset of each row
-    group = (row_groups + index[None, :] // factor).reshape(-1)  # (T,) group of each patch
-    return (group[:, None] == group[None, :])[None, None]

@@ -7,7 +7,6 @@ from torch import nn
 
 from ..config import VisionConfig
 from .encoder_block import EncoderBlock
-from .masks import same_group_mask
 
 
 def pixel_shuffle_tokens(tokens: torch.Tensor, grid: int, factor: int) -> torch.Tensor:
@@ -28,8 +27,6 @@ class VisionTower(nn.Module):
         self.register_buffer("std", torch.tensor(config.image_std).reshape(1, 3, 1, 1), persistent=False)
         self.patch_embed = nn.Conv2d(3, config.hidden_size, config.patch_size, stride=config.patch_size)
         self.pos_embed = nn.Parameter(torch.randn(1, config.patch_grid**2, config.hidden_size) * 0.02)
-        mask = same_group_mask(config.patch_grid, config.shuffle_factor) if config.local_attention else None
-        self.register_buffer("attention_mask", mask, persistent=False)
         self.blocks = nn.ModuleList(
             EncoderBlock(config.hidden_size, config.num_heads, config.intermediate_size, config.layer_norm_eps)
             for _ in range(config.num_layers)
@@ -47,7 +44,7 @@ class VisionTower(nn.Module):
         x = self.patch_embed(x).flatten(2).transpose(1, 2)  # (B, grid^2, d)
         x = x + self.pos_embed
         for block in self.blocks:
-            x = block(x, self.attention_mask)
+            x = block(x)
         return x
 
     def project(self, features: torch.Tensor) -> torch.Tensor:

@@ -13,13 +13,11 @@ from unilip.chat_template import IMG_CONTEXT
 from unilip.pipelines import left_pad
 from unilip.templates import edit_prompts, generate_prompts
 from unilip.tokenizer import Tokenizer
-from unilip.train.chats import IGNORE, Chat, EncodedChat, encode_chat, sample_chat
+from unilip.train.chats import IGNORE, EncodedChat, encode_chat, sample_chat
 
 # Share of text-to-image prompts that are knowledge prompts (the rest spread over GenEval's categories).
 KNOWLEDGE_SHARE = 0.15
 NULL_PROMPT_RATE = 0.1
-# Draws one chat of a split: the recipe's mix (`sample_chat`) or its focus chats.
-ChatSampler = Callable[[np.random.Generator, str], Chat]
 
 
 def pixels_of(scenes: list[world.Scene], image_size: int) -> torch.Tensor:
@@ -104,9 +102,9 @@ def layout_chats(chats: list[EncodedChat], rows: list[list[int]], tokenizer: Tok
 
 
 def chat_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens_per_image: int,
-               image_size: int, split: str = "train", sample: ChatSampler = sample_chat) -> ChatBatch:
-    """`size` fresh chats from `sample`, packed."""
-    chats = [encode_chat(sample(rng, split), tokenizer, tokens_per_image) for _ in range(size)]
+               image_size: int, split: str = "train") -> ChatBatch:
+    """`size` fresh chats, packed."""
+    chats = [encode_chat(sample_chat(rng, split), tokenizer, tokens_per_image) for _ in range(size)]
     return layout_chats(chats, pack_rows([len(c.ids) for c in chats]), tokenizer, image_size)
 
 

@@ -3,8 +3,6 @@ package's chat template), with loss only on the assistant's tokens.
 
 Three kinds: questions about an image (multi-turn), draw requests answered `<img>generate`, and edit
 requests (an image in the conversation) answered `<img>edit`, so the runtime can let the model route.
-Before that mix, the MLLM stage opens on focus chats (`focus_chat`): one question right after the image,
-about one object picked out by its place or its shape.
 """
 
 from __future__ import annotations
@@ -28,10 +26,6 @@ IMAGE_FIRST_RATE = 0.7
 # Share of chats whose image was drawn by the assistant earlier in the chat, not uploaded.
 DRAWN_IMAGE_RATE = 0.2
 CAPTION_RATE = 0.2
-# Questions answered by one image token, picked by its cell or by its shape. In the mix the LLM answers
-# them from a summary of the whole scene and never learns to pick the token; asked alone, one per chat
-# right after the image, it learns to (docs/training.md, session 14).
-FOCUS_QTYPES = ("shape_at", "color")
 
 
 @dataclass(frozen=True)
@@ -80,16 +74,6 @@ def qa_chat(rng: np.random.Generator, split: str = "train") -> Chat:
     for qa in picked[1:]:
         messages += [{"role": "user", "content": qa.question}, {"role": "assistant", "content": qa.answer}]
     return Chat(messages, scene)
-
-
-def focus_chat(rng: np.random.Generator, split: str = "train") -> Chat:
-    """One FOCUS_QTYPES question straight after an uploaded image of 2 or more objects, where naming the
-    one object in view is never the answer."""
-    scene = world.sample_scene(rng, split=split, n_objects=int(rng.integers(2, world.MAX_OBJECTS + 1)))
-    qas = [qa for qa in world.qa_pairs(scene, rng, split) if qa.qtype in FOCUS_QTYPES]
-    qa = qas[int(rng.integers(len(qas)))]
-    return Chat([{"role": "user", "content": image_turn(qa.question)}, {"role": "assistant", "content": qa.answer}],
-                scene)
 
 
 def draw_chat(rng: np.random.Generator, split: str = "train") -> Chat:

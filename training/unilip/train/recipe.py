@@ -65,10 +65,6 @@ QUICK_BATCH = 4
 # The encoder trains at a tenth of the stage's rate in self-distillation, as in the paper.
 ENCODER_LR_SCALE = 0.1
 TOKENIZER_CORPUS_SIZE = 20000
-# The MLLM stage opens on this many steps of focus chats (`chats.focus_chat`) before the mix; the quick
-# run gives them one of its steps.
-MLLM_FOCUS_STEPS = 1000
-QUICK_FOCUS_STEPS = 1
 # The model config a run folder was started with.
 RUN_CONFIG_FILE = "config.json"
 
@@ -159,9 +155,7 @@ def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, r
     """One stage of FULL with its share of the budget; data and noise are seeded by the stage's place in
     FULL (and the worker's rank), so a stage run again (the ablation's generation stages) sees the same
     batches. A stage's batch is split across the workers: they add steps per minute, not samples per
-    step (more steps of the same batch beat bigger batches at this size; measured 1.7x the steps).
-    `step(rng, generator, batch, index)` builds the losses of the stage's step `index`, counted from 0 and
-    kept across a resume, so a phase such as the MLLM stage's focus chats ends at the same step."""
+    step (more steps of the same batch beat bigger batches at this size; measured 1.7x the steps)."""
     lr = FULL[name][2]
     steps, batch, budget = stage_plan(name, run)
     settings = StageSettings(name, steps, lr, warmup=min(50, steps), checkpoint_every=max(1, min(100, steps)),
@@ -171,7 +165,7 @@ def run_recipe_stage(model: UniLIP, name: str, groups: list[ParamGroup], step, r
     rng = np.random.default_rng([run.seed, index] + ([rank] if rank else []))
     generator = torch.Generator().manual_seed(run.seed + index + RANK_SEED_STRIDE * rank)
     per_worker = batch // data_parallel.world_size()
-    timing = run_stage(model, groups, lambda i: step(rng, generator, per_worker, i), settings, run.run_dir)
+    timing = run_stage(model, groups, lambda i: step(rng, generator, per_worker), settings, run.run_dir)
     if data_parallel.is_main():
         print(f"{name}: {timing}", flush=True)
     return timing
@@ -188,7 +182,7 @@ def generation_stages(model: UniLIP, tokenizer: Tokenizer, run: RunSettings, que
     model.config = dataclasses.replace(model.config, unilip_factor=factor)
     model.init_connector_from_llm()
 
-    def step(rng, g, b, i):
+    def step(rng, g, b):
         return stages.generation_step(model, tokenizer, rng, g, b, queries_only)
 
     return {
@@ -208,25 +202,24 @@ def run(run_dir: Path, quick: bool, seed: int, minutes: float = DEFAULT_MINUTES,
         timings[name] = run_recipe_stage(model, name, groups, step, settings)
 
     vision, llm = model.vision, model.llm
-    focus_steps = QUICK_FOCUS_STEPS if quick else MLLM_FOCUS_STEPS
     stage("clip", [ParamGroup(params(vision, model.clip_text, model.clip_image))],
-          lambda rng, g, b, i: stages.clip_step(model, tokenizer, rng, b))
+          lambda rng, g, b: stages.clip_step(model, tokenizer, rng, b))
     vit_only = [p for n, p in vision.named_parameters() if not n.startswith("mlp1.")]
     stage("mllm", [ParamGroup(params(vision.mlp1, llm)), ParamGroup(vit_only, ENCODER_LR_SCALE)],
-          lambda rng, g, b, i: stages.mllm_step(model, tokenizer, rng, b, focus=i < focus_steps))
+          lambda rng, g, b: stages.mllm_step(model, tokenizer, rng, b))
     if data_parallel.is_main():
         torch.save(model.vision.state_dict(), run_dir / "original_encoder.pt")
     stage("encoder1", [ParamGroup(params(model.clip_down, model.pixel_decoder))],
-          lambda rng, g, b, i: stages.encoder_stage1_step(model, rng, b))
+          lambda rng, g, b: stages.encoder_stage1_step(model, rng, b))
     teacher = copy.deepcopy(model.vision).eval().requires_grad_(False)
     stage("encoder2", [ParamGroup(params(model.clip_down, model.pixel_decoder)),
                        ParamGroup(params(vision), ENCODER_LR_SCALE)],
-          lambda rng, g, b, i: stages.encoder_stage2_step(model, teacher, rng, b))
+          lambda rng, g, b: stages.encoder_stage2_step(model, teacher, rng, b))
     timings.update(generation_stages(model, tokenizer, settings))
     # The pixel decoder alone, on the final latent space (encoder and clip_down frozen, so the DiT's
     # latents mean the same): stages 1-2 leave it short of rendering shapes sharply.
     stage("decoder", [ParamGroup(params(model.pixel_decoder))],
-          lambda rng, g, b, i: stages.encoder_stage1_step(model, rng, b))
+          lambda rng, g, b: stages.encoder_stage1_step(model, rng, b))
     meta = {"training_steps": {k: int(t["steps"]) for k, t in timings.items()},
             "routing": "image_start_token", "quick": quick, "seed": seed, "name": "shapes",
             "description": DESCRIPTION, "lowercase_text": True}

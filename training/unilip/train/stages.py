@@ -16,7 +16,7 @@ from unilip.model.condition import build_condition
 from unilip.sampling import flow_matching_loss
 from unilip.tokenizer import Tokenizer
 from unilip.train import batches
-from unilip.train.chats import IGNORE, focus_chat, sample_chat
+from unilip.train.chats import IGNORE
 
 # Weight of the image-gradient term next to L2 in the reconstruction loss.
 GRADIENT_LOSS_WEIGHT = 0.5
@@ -49,11 +49,9 @@ def chat_logits(model: UniLIP, batch: batches.ChatBatch) -> torch.Tensor:
     return logits
 
 
-def mllm_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, batch_size: int,
-              focus: bool = False) -> dict[str, torch.Tensor]:
-    """A batch of the chat mix, or of focus chats (see `chats.focus_chat`)."""
+def mllm_step(model: UniLIP, tokenizer: Tokenizer, rng: np.random.Generator, batch_size: int) -> dict[str, torch.Tensor]:
     batch = batches.chat_batch(rng, tokenizer, batch_size, model.config.vision.tokens_per_image,
-                               model.config.vision.image_size, sample=focus_chat if focus else sample_chat)
+                               model.config.vision.image_size)
     return {"loss": chat_loss(model, batch)}
 
 
