@@ -264,6 +264,30 @@ def test_the_position_probe_finds_cells_only_where_features_carry_them(tokenizer
     assert blind["image_features"] < 0.35 and blind["chance"] == 1 / TOKENS
 
 
+def test_placement_prompts_name_every_seen_pair_at_every_cell_once():
+    prompts = position_probe.placement_prompts()
+    objects = [o for _, o in prompts]
+    assert len(set(objects)) == len(objects) and {o.cell for o in objects} == set(world.GRID)
+    assert not any(world.is_heldout(o.shape, o.color) for o in objects)
+    assert all(text.endswith(f"{o.color} {o.shape} at the {o.cell}") for text, o in prompts)
+
+
+def test_the_named_cell_probe_reads_the_last_word_of_the_cell_name(tokenizer):
+    torch.manual_seed(0)
+    model = UniLIP(shapes(vocab_size=len(tokenizer))).eval()
+    prompts = position_probe.placement_prompts()[:20]
+    ids, _ = position_probe.left_pad([position_probe.generate_prompts(tokenizer, text, TOKENS)[0]
+                                      for text, _ in prompts], tokenizer.pad_id)
+    at = position_probe._cell_word_positions(ids, tokenizer, [o for _, o in prompts])
+    assert [tokenizer.decode([int(ids[i, j])]).strip() for i, j in enumerate(at)] == [
+        o.cell.split()[-1] for _, o in prompts]
+    # Untrained, every depth of the condition path still holds the named cell; the bundled model's DiT
+    # condition has lost most of it (docs/training.md, session 15).
+    probed = position_probe.named_cell_probe(model, tokenizer, seed=0)
+    assert set(probed) == {"llm_hidden", "condition", "dit_condition"}
+    assert min(probed.values()) > 0.9
+
+
 def test_the_ablation_replays_the_runs_steps_or_takes_its_budget_never_both(tmp_path, capsys):
     base = ["--run-dir", str(tmp_path), "--out", str(tmp_path / "q")]
     assert ablation.parse_args([*base, "--replay-steps", _write_steps(tmp_path)]).replay == ALL_FIVE

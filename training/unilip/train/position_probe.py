@@ -3,6 +3,10 @@ features (what the LLM reads) and from the edit condition at the source-image po
 reads). Near chance (1 / tokens per image) means position is lost: questions about places and edits that
 must keep the other cells have nothing to go on.
 
+The same for a cell named in words: "a red circle at the top left", probed at the cell name's last word
+in the LLM's hidden states, the connector's output and the DiT's projected condition (what its
+cross-attention reads), and the share of such prompts whose object the model draws at the named cell.
+
     /usr/bin/python3 -m unilip.train.position_probe --run-dir runs/shapes
 """
 
@@ -24,10 +28,13 @@ from unilip.chat_template import IMG_CONTEXT  # noqa: E402
 from unilip.model import UniLIP  # noqa: E402
 from unilip.model.condition import build_condition  # noqa: E402
 from unilip.pipelines import left_pad  # noqa: E402
-from unilip.templates import edit_prompts  # noqa: E402
+from unilip.model.condition import trace_condition  # noqa: E402
+from unilip.sampling import SamplerSettings  # noqa: E402
+from unilip.templates import edit_prompts, generate_prompts  # noqa: E402
 from unilip.tokenizer import Tokenizer  # noqa: E402
 from unilip.train import evaluate, recipe  # noqa: E402
 from unilip.train.batches import pixels_of  # noqa: E402
+from unilip.world.words import article  # noqa: E402
 
 PROBE_STEPS = 300
 PROBE_LR = 1e-2
@@ -74,6 +81,51 @@ def cell_probe(model: UniLIP, tokenizer: Tokenizer, edits: int, seed: int) -> di
             "chance": 1 / tokens}
 
 
+def placement_prompts() -> list[tuple[str, world.Obj]]:
+    """Every seen shape x colour pair at every cell, as "a {colour} {shape} at the {cell}"."""
+    objects = [world.Obj(shape, color, "large", cell) for shape in world.SHAPES for color in world.COLORS
+               for cell in world.GRID if not world.is_heldout(shape, color)]
+    return [(f"{article(f'{o.color} {o.shape}')} at the {o.cell}", o) for o in objects]
+
+
+def _cell_word_positions(ids: torch.Tensor, tokenizer: Tokenizer, objects: list[world.Obj]) -> torch.Tensor:
+    """(B,) index of each prompt's last token of its cell name (the last word of the text)."""
+    last_words = torch.tensor([tokenizer.encode(" " + o.cell.split()[-1])[-1] for o in objects])
+    hits = ids == last_words[:, None]  # (B, T)
+    return (hits.long() * torch.arange(ids.shape[1])).argmax(1)
+
+
+@torch.no_grad()
+def named_cell_probe(model: UniLIP, tokenizer: Tokenizer, seed: int) -> dict[str, float]:
+    """Probe accuracy of the named cell at the cell name's last word, at three depths of the condition path."""
+    prompts = placement_prompts()
+    order = np.random.default_rng(seed).permutation(len(prompts))
+    prompts = [prompts[i] for i in order]  # the probe fits on the first FIT_SHARE, so mix them
+    tokens = model.config.vision.tokens_per_image
+    ids, mask = left_pad([generate_prompts(tokenizer, text, tokens)[0] for text, _ in prompts], tokenizer.pad_id)
+    trace = trace_condition(model, ids, mask)
+    rows = torch.arange(len(prompts))
+    at_word = _cell_word_positions(ids, tokenizer, [o for _, o in prompts])
+    projected = model.denoiser.y_norm(model.denoiser.y_embedder(trace.condition))
+    cells = torch.tensor([world.GRID.index(o.cell) for _, o in prompts])
+    return {name: probe_accuracy(states[rows, at_word], cells) for name, states in
+            (("llm_hidden", trace.hidden_states), ("condition", trace.condition), ("dit_condition", projected))}
+
+
+def placement(model: UniLIP, tokenizer: Tokenizer, sampler: SamplerSettings, seed: int) -> float:
+    """Share of placement prompts whose object is drawn (right shape and colour) at the named cell."""
+    prompts = placement_prompts()
+    tokens = model.config.vision.tokens_per_image
+    hits = []
+    for i, chunk in enumerate(evaluate._chunks(prompts, evaluate.BATCH)):
+        pairs = [generate_prompts(tokenizer, text, tokens) for text, _ in chunk]
+        images = evaluate._draw(model, tokenizer, pairs, None, seed + i, False, sampler)
+        for (_, obj), image in zip(chunk, images):
+            hits.append(any((d.shape, d.color, d.cell) == (obj.shape, obj.color, obj.cell)
+                            for d in world.detect(image)))
+    return float(np.mean(hits))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run-dir", type=Path, required=True, help="a finished recipe run (final.pt inside)")
@@ -81,7 +133,11 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(recipe.TORCH_THREADS)
     checkpoint, tokenizer = evaluate.load_run(args.run_dir)
-    print(json.dumps(cell_probe(checkpoint.model.eval(), tokenizer, args.edits, seed=0), indent=2))
+    model = checkpoint.model.eval()
+    report = {**cell_probe(model, tokenizer, args.edits, seed=0),
+              "named_cell": named_cell_probe(model, tokenizer, seed=0),
+              "placement": placement(model, tokenizer, SamplerSettings.from_meta(checkpoint.meta), seed=0)}
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
