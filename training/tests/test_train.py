@@ -14,8 +14,8 @@ from unilip.chat_template import IM_END, IMG_CONTEXT
 from unilip.checkpoint import load_checkpoint
 from unilip.config import shapes
 from unilip.model import UniLIP
-from unilip.pipelines import understand_greedy
-from unilip.templates import TEMPLATES
+from unilip.pipelines import left_pad, understand_greedy
+from unilip.templates import TEMPLATES, generate_prompts
 from unilip.tokenizer import build_tokenizer
 from unilip.train import ablation, batches, evaluate, position_probe, recipe, report, sampler_sweep, stages
 from unilip.train.chats import IGNORE, ROUTE_ANSWERS, encode_chat, sample_chat
@@ -276,8 +276,7 @@ def test_the_named_cell_probe_reads_the_last_word_of_the_cell_name(tokenizer):
     torch.manual_seed(0)
     model = UniLIP(shapes(vocab_size=len(tokenizer))).eval()
     prompts = position_probe.placement_prompts()[:20]
-    ids, _ = position_probe.left_pad([position_probe.generate_prompts(tokenizer, text, TOKENS)[0]
-                                      for text, _ in prompts], tokenizer.pad_id)
+    ids, _ = left_pad([generate_prompts(tokenizer, text, TOKENS)[0] for text, _ in prompts], tokenizer.pad_id)
     at = position_probe._cell_word_positions(ids, tokenizer, [o for _, o in prompts])
     assert [tokenizer.decode([int(ids[i, j])]).strip() for i, j in enumerate(at)] == [
         o.cell.split()[-1] for _, o in prompts]

@@ -26,9 +26,8 @@ import torch  # noqa: E402
 from unilip import world  # noqa: E402
 from unilip.chat_template import IMG_CONTEXT  # noqa: E402
 from unilip.model import UniLIP  # noqa: E402
-from unilip.model.condition import build_condition  # noqa: E402
+from unilip.model.condition import build_condition, trace_condition  # noqa: E402
 from unilip.pipelines import left_pad  # noqa: E402
-from unilip.model.condition import trace_condition  # noqa: E402
 from unilip.sampling import SamplerSettings  # noqa: E402
 from unilip.templates import edit_prompts, generate_prompts  # noqa: E402
 from unilip.tokenizer import Tokenizer  # noqa: E402
