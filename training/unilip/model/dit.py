@@ -74,12 +74,16 @@ class SanaDiT(nn.Module):
         """condition (B, L, Cc), mask (B, L), image_mask (B, L) (1 where a source image's feature sits, in
         grid order; None: no image) -> every block's cross-attention keys and values (B, nh, L, hd), and the
         score bias: (B, nh, h*w, L) with an image mask, else (B, 1, 1, L). What the sampling steps share."""
-        y = self.y_norm(self.y_embedder(condition))  # (B, L, d)
+        y = self.embed_condition(condition)  # (B, L, d)
         bias = condition_bias(condition_mask)  # (B, 1, 1, L)
         if image_mask is not None:
             bonus = self.cell_bias[None, :, None, None] * self._same_cell(image_mask)[:, None]  # (B, nh, N, L)
             bias = bias + bonus
         return [block.cross_attn.project(y) for block in self.blocks], bias
+
+    def embed_condition(self, condition: torch.Tensor) -> torch.Tensor:
+        """condition (B, L, Cc) -> (B, L, d): what every block's cross-attention projects to keys and values."""
+        return self.y_norm(self.y_embedder(condition))
 
     def _same_cell(self, image_mask: torch.Tensor) -> torch.Tensor:
         """image_mask (B, L) -> (B, N, L): 1 where condition token l is the source token of latent cell n.

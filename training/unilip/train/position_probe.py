@@ -105,7 +105,7 @@ def named_cell_probe(model: UniLIP, tokenizer: Tokenizer, seed: int) -> dict[str
     trace = trace_condition(model, ids, mask)
     rows = torch.arange(len(prompts))
     at_word = _cell_word_positions(ids, tokenizer, [o for _, o in prompts])
-    projected = model.denoiser.y_norm(model.denoiser.y_embedder(trace.condition))
+    projected = model.denoiser.embed_condition(trace.condition)
     cells = torch.tensor([world.GRID.index(o.cell) for _, o in prompts])
     return {name: probe_accuracy(states[rows, at_word], cells) for name, states in
             (("llm_hidden", trace.hidden_states), ("condition", trace.condition), ("dit_condition", projected))}
