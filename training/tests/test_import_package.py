@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -6,7 +7,8 @@ import pytest
 import torch
 
 from unilip.checkpoint import load_checkpoint
-from unilip.export import random_source
+from unilip.export import export_package, random_source
+from unilip.model import UniLIP
 from unilip.import_package import CELL_BIAS, PackageImportError, import_package, main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,6 +27,19 @@ def test_every_weight_of_an_exported_model_comes_back():
     assert len(compared) > 100
     for name in compared:
         assert torch.equal(state[name], source[name]), name
+
+
+def test_an_untied_output_head_comes_back_apart_from_the_embedding(tmp_path):
+    source = random_source("tiny", 0)
+    config = dataclasses.replace(source.model.config,
+                                 llm=dataclasses.replace(source.model.config.llm, tie_embeddings=False))
+    torch.manual_seed(1)
+    model = UniLIP(config)
+    export_package(dataclasses.replace(source, model=model), tmp_path / "untied", fixtures=False)
+    state = import_package(tmp_path / "untied").checkpoint.model.state_dict()
+    assert torch.equal(state["llm.lm_head.weight"], model.llm.lm_head.weight)
+    assert torch.equal(state["llm.embed.weight"], model.llm.embed.weight)
+    assert not torch.equal(state["llm.lm_head.weight"], state["llm.embed.weight"])
 
 
 def test_the_bundled_model_imports_whole():

@@ -58,6 +58,15 @@ def test_chat_batch_places_one_image_per_image_chat(tokenizer):
     assert batch.ids.shape == batch.labels.shape == batch.segments.shape == batch.positions.shape
 
 
+def test_text_to_image_batches_name_a_cell_in_about_their_share_of_prompts():
+    rng = np.random.default_rng(0)
+    prompts = [batches._t2i_prompt(rng, "train") for _ in range(2000)]
+    placements = [p for p in prompts if p.category == world.PLACEMENT]
+    assert abs(len(placements) / len(prompts) - batches.PLACEMENT_SHARE) < 0.03
+    assert {p.scene.objects[0].cell for p in placements} == set(world.GRID)
+    assert {p.category for p in prompts} == {world.PLACEMENT, world.KNOWLEDGE, *world.GEN_CATEGORIES}
+
+
 def test_pack_rows_places_every_chat_once_within_the_longest():
     lengths = [int(n) for n in np.random.default_rng(5).integers(10, 100, size=40)]
     rows = batches.pack_rows(lengths)
@@ -285,6 +294,17 @@ def test_the_named_cell_probe_reads_the_last_word_of_the_cell_name(tokenizer):
     probed = position_probe.named_cell_probe(model, tokenizer, seed=0)
     assert set(probed) == {"llm_hidden", "condition", "dit_condition"}
     assert min(probed.values()) > 0.9
+
+
+def test_opposite_place_words_start_apart_and_a_collapse_shows(tokenizer):
+    torch.manual_seed(0)
+    model = UniLIP(shapes(vocab_size=len(tokenizer))).eval()
+    start = position_probe.opposite_word_similarity(model, tokenizer)
+    assert set(start) == {"top/bottom", "left/right", "above/below"} and max(map(abs, start.values())) < 0.3
+    left, right = (tokenizer.encode(f" {w}")[0] for w in ("left", "right"))
+    with torch.no_grad():
+        model.llm.embed.weight[right] = model.llm.embed.weight[left] * 2
+    assert position_probe.opposite_word_similarity(model, tokenizer)["left/right"] == pytest.approx(1.0)
 
 
 def test_the_ablation_replays_the_runs_steps_or_takes_its_budget_never_both(tmp_path, capsys):

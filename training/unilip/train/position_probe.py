@@ -6,6 +6,7 @@ must keep the other cells have nothing to go on.
 The same for a cell named in words: "a red circle at the top left", probed at the cell name's last word
 in the LLM's hidden states, the connector's output and the DiT's projected condition (what its
 cross-attention reads), and the share of such prompts whose object the model draws at the named cell.
+Also how alike the LLM's input embeddings of opposite place words ("left", "right") are.
 
     /usr/bin/python3 -m unilip.train.position_probe --run-dir runs/shapes
 """
@@ -33,7 +34,6 @@ from unilip.templates import edit_prompts, generate_prompts  # noqa: E402
 from unilip.tokenizer import Tokenizer  # noqa: E402
 from unilip.train import evaluate, recipe  # noqa: E402
 from unilip.train.batches import pixels_of  # noqa: E402
-from unilip.world.words import article  # noqa: E402
 
 PROBE_STEPS = 300
 PROBE_LR = 1e-2
@@ -84,7 +84,7 @@ def placement_prompts() -> list[tuple[str, world.Obj]]:
     """Every seen shape x colour pair at every cell, as "a {colour} {shape} at the {cell}"."""
     objects = [world.Obj(shape, color, "large", cell) for shape in world.SHAPES for color in world.COLORS
                for cell in world.GRID if not world.is_heldout(shape, color)]
-    return [(f"{article(f'{o.color} {o.shape}')} at the {o.cell}", o) for o in objects]
+    return [(world.placement_text(o), o) for o in objects]
 
 
 def _cell_word_positions(ids: torch.Tensor, tokenizer: Tokenizer, objects: list[world.Obj]) -> torch.Tensor:
@@ -111,6 +111,23 @@ def named_cell_probe(model: UniLIP, tokenizer: Tokenizer, seed: int) -> dict[str
             (("llm_hidden", trace.hidden_states), ("condition", trace.condition), ("dit_condition", projected))}
 
 
+# Words that tell places apart; each pair differs only in where.
+OPPOSITE_WORDS = (("top", "bottom"), ("left", "right"), ("above", "below"))
+
+
+def opposite_word_similarity(model: UniLIP, tokenizer: Tokenizer) -> dict[str, float]:
+    """Cosine of the LLM's input embeddings of each pair of opposite place words. Near 1, the LLM reads
+    "top left" and "bottom right" alike, and nothing after it can tell the named cells apart."""
+    embed = model.llm.embed.weight
+    result = {}
+    for a, b in OPPOSITE_WORDS:
+        ids = [tokenizer.encode(" " + word) for word in (a, b)]
+        if any(len(i) != 1 for i in ids):
+            raise ValueError(f"{a!r} and {b!r} must be one token each, got {ids}")
+        result[f"{a}/{b}"] = float(torch.nn.functional.cosine_similarity(embed[ids[0][0]], embed[ids[1][0]], dim=0))
+    return result
+
+
 def placement(model: UniLIP, tokenizer: Tokenizer, sampler: SamplerSettings, seed: int) -> float:
     """Share of placement prompts whose object is drawn (right shape and colour) at the named cell."""
     prompts = placement_prompts()
@@ -135,6 +152,7 @@ def main() -> None:
     model = checkpoint.model.eval()
     report = {**cell_probe(model, tokenizer, args.edits, seed=0),
               "named_cell": named_cell_probe(model, tokenizer, seed=0),
+              "opposite_word_similarity": opposite_word_similarity(model, tokenizer),
               "placement": placement(model, tokenizer, SamplerSettings.from_meta(checkpoint.meta), seed=0)}
     print(json.dumps(report, indent=2))
 
