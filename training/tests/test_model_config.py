@@ -90,9 +90,3 @@ def test_from_dict_rejects_wrong_types(path, value, message):
 def test_inconsistent_configs_are_rejected(build, message):
     with pytest.raises(ConfigError, match=message):
         build()
-
-
-def test_the_shapes_model_unties_its_input_and_output_embeddings():
-    model = UniLIP(shapes(vocab_size=64))
-    assert model.llm.lm_head is not None
-    assert model.llm.lm_head.weight.data_ptr() != model.llm.embed.weight.data_ptr()

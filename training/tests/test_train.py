@@ -58,15 +58,6 @@ def test_chat_batch_places_one_image_per_image_chat(tokenizer):
     assert batch.ids.shape == batch.labels.shape == batch.segments.shape == batch.positions.shape
 
 
-def test_text_to_image_batches_name_a_cell_in_about_their_share_of_prompts():
-    rng = np.random.default_rng(0)
-    prompts = [batches._t2i_prompt(rng, "train") for _ in range(2000)]
-    placements = [p for p in prompts if p.category == world.PLACEMENT]
-    assert abs(len(placements) / len(prompts) - batches.PLACEMENT_SHARE) < 0.03
-    assert {p.scene.objects[0].cell for p in placements} == set(world.GRID)
-    assert {p.category for p in prompts} == {world.PLACEMENT, world.KNOWLEDGE, *world.GEN_CATEGORIES}
-
-
 def test_pack_rows_places_every_chat_once_within_the_longest():
     lengths = [int(n) for n in np.random.default_rng(5).integers(10, 100, size=40)]
     rows = batches.pack_rows(lengths)

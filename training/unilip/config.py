@@ -320,14 +320,9 @@ def shapes(vocab_size: int = 512) -> UniLIPConfig:
 
     16 px patches merged 2x2 give a 3x3 token grid: one image token per cell of the world's 3x3 grid, so
     "what is at the top left" reads one token and drawing a cell writes one latent.
-
-    Untied embeddings: tied, the MLLM stage pulled the words it could not yet predict from the image
-    together in the output head and so in the input too ("left" and "right" ended at cosine 0.993, "top"
-    and "bottom" 0.96), and the LLM's last hidden states no longer told one named cell from another
-    (docs/training.md, session 16).
     """
     return UniLIPConfig(
         vision=VisionConfig(image_size=96, patch_size=16),
-        llm=LLMConfig(vocab_size=vocab_size, tie_embeddings=False),
+        llm=LLMConfig(vocab_size=vocab_size),
         decoder=DecoderConfig(channels=(64, 48, 48, 24, 12, 12)),
     )

@@ -17,9 +17,6 @@ from unilip.train.chats import IGNORE, EncodedChat, encode_chat, sample_chat
 
 # Share of text-to-image prompts that are knowledge prompts (the rest spread over GenEval's categories).
 KNOWLEDGE_SHARE = 0.15
-# GenEval's prompts never name a cell, so without these the only text that says where to draw is an add or
-# move edit, and the bundled model drew at the named cell at chance (docs/training.md, session 16).
-PLACEMENT_SHARE = 0.2
 NULL_PROMPT_RATE = 0.1
 
 
@@ -131,18 +128,14 @@ def _maybe_null(rng: np.random.Generator, pair: tuple[list[int], list[int]]) -> 
     return null if rng.random() < NULL_PROMPT_RATE else cond
 
 
-def _t2i_prompt(rng: np.random.Generator, split: str) -> world.GenPrompt:
-    draw = rng.random()
-    if draw < PLACEMENT_SHARE:
-        return world.placement_prompt(rng, split=split)
-    if draw < PLACEMENT_SHARE + KNOWLEDGE_SHARE:
-        return world.knowledge_prompt(rng, split=split)
-    return world.gen_prompt(rng, world.GEN_CATEGORIES[int(rng.integers(len(world.GEN_CATEGORIES)))], split=split)
-
-
 def text_to_image_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens_per_image: int,
                         image_size: int, split: str = "train") -> GenBatch:
-    prompts = [_t2i_prompt(rng, split) for _ in range(size)]
+    prompts = [
+        world.knowledge_prompt(rng, split=split)
+        if rng.random() < KNOWLEDGE_SHARE
+        else world.gen_prompt(rng, world.GEN_CATEGORIES[int(rng.integers(len(world.GEN_CATEGORIES)))], split=split)
+        for _ in range(size)
+    ]
     ids = [_maybe_null(rng, generate_prompts(tokenizer, p.text, tokens_per_image)) for p in prompts]
     padded, mask = left_pad(ids, tokenizer.pad_id)
     return GenBatch(padded, mask, pixels_of([p.scene for p in prompts], image_size), None, None)
