@@ -292,7 +292,7 @@ def test_opposite_place_words_start_apart_and_a_collapse_shows(tokenizer):
     model = UniLIP(shapes(vocab_size=len(tokenizer))).eval()
     start = position_probe.opposite_word_similarity(model, tokenizer)
     assert set(start) == {"top/bottom", "left/right", "above/below"} and max(map(abs, start.values())) < 0.3
-    left, right = (tokenizer.encode(f" {w}")[0] for w in ("left", "right"))
+    left, right = (position_probe.word_id(tokenizer, w) for w in ("left", "right"))
     with torch.no_grad():
         model.llm.embed.weight[right] = model.llm.embed.weight[left] * 2
     assert position_probe.opposite_word_similarity(model, tokenizer)["left/right"] == pytest.approx(1.0)

@@ -140,21 +140,29 @@ def _draw(model: UniLIP, tokenizer: Tokenizer, pairs: list[tuple[list[int], list
     return to_uint8(model.decode_latents(x0 / c.unilip_factor))
 
 
+def draw_texts(model: UniLIP, tokenizer: Tokenizer, texts: list[str], seed: int, sampler: SamplerSettings,
+               queries_only: bool = False, bar: ProgressBar | None = None) -> list[np.ndarray]:
+    """One image per text prompt, drawn in chunks of BATCH; chunk i is seeded `seed + i`."""
+    tokens = model.config.vision.tokens_per_image
+    images: list[np.ndarray] = []
+    for i, chunk in enumerate(_chunks(texts, BATCH)):
+        pairs = [generate_prompts(tokenizer, text, tokens) for text in chunk]
+        images += _draw(model, tokenizer, pairs, None, seed + i, queries_only, sampler)
+        if bar is not None:
+            bar.advance()
+    return images
+
+
 def generation(model: UniLIP, tokenizer: Tokenizer, per_category: int, split: str, seed: int,
                sampler: SamplerSettings, queries_only: bool = False, progress: bool = True) -> dict:
     rng = np.random.default_rng(seed)
-    tokens = model.config.vision.tokens_per_image
     prompts = [world.gen_prompt(rng, cat, split=split) for cat in world.GEN_CATEGORIES for _ in range(per_category)]
     prompts += [world.knowledge_prompt(rng, split=split) for _ in range(per_category)]
-    hits: dict[str, list[bool]] = defaultdict(list)
     bar = ProgressBar(len(prompts) // BATCH + 1, f"generation ({split})") if progress else None
-    for i, chunk in enumerate(_chunks(prompts, BATCH)):
-        pairs = [generate_prompts(tokenizer, p.text, tokens) for p in chunk]
-        images = _draw(model, tokenizer, pairs, None, seed + i, queries_only, sampler)
-        for prompt, image in zip(chunk, images):
-            hits[prompt.category].append(bool(world.score_gen(prompt, image)))
-        if bar is not None:
-            bar.advance()
+    images = draw_texts(model, tokenizer, [p.text for p in prompts], seed, sampler, queries_only, bar)
+    hits: dict[str, list[bool]] = defaultdict(list)
+    for prompt, image in zip(prompts, images):
+        hits[prompt.category].append(bool(world.score_gen(prompt, image)))
     result = {cat: float(np.mean(h)) for cat, h in hits.items()}
     result["overall"] = float(np.mean([result[c] for c in world.GEN_CATEGORIES]))
     return result

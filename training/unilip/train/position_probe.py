@@ -88,9 +88,17 @@ def placement_prompts() -> list[tuple[str, world.Obj]]:
     return [(f"{article(f'{o.color} {o.shape}')} at the {o.cell}", o) for o in objects]
 
 
+def word_id(tokenizer: Tokenizer, word: str) -> int:
+    """The one token id of `word` as it appears after a space in a prompt."""
+    ids = tokenizer.encode(" " + word)
+    if len(ids) != 1:
+        raise ValueError(f"{word!r} must be one token, got {ids}")
+    return ids[0]
+
+
 def _cell_word_positions(ids: torch.Tensor, tokenizer: Tokenizer, objects: list[world.Obj]) -> torch.Tensor:
     """(B,) index of each prompt's last token of its cell name (the last word of the text)."""
-    last_words = torch.tensor([tokenizer.encode(" " + o.cell.split()[-1])[-1] for o in objects])
+    last_words = torch.tensor([word_id(tokenizer, o.cell.split()[-1]) for o in objects])
     hits = ids == last_words[:, None]  # (B, T)
     return (hits.long() * torch.arange(ids.shape[1])).argmax(1)
 
@@ -120,27 +128,16 @@ def opposite_word_similarity(model: UniLIP, tokenizer: Tokenizer) -> dict[str, f
     """Cosine of the LLM's input embeddings of each pair of opposite place words. Near 1, the LLM reads
     "top left" and "bottom right" alike, and nothing after it can tell the named cells apart."""
     embed = model.llm.embed.weight
-    result = {}
-    for a, b in OPPOSITE_WORDS:
-        ids = [tokenizer.encode(" " + word) for word in (a, b)]
-        if any(len(i) != 1 for i in ids):
-            raise ValueError(f"{a!r} and {b!r} must be one token each, got {ids}")
-        result[f"{a}/{b}"] = float(torch.nn.functional.cosine_similarity(embed[ids[0][0]], embed[ids[1][0]], dim=0))
-    return result
+    return {f"{a}/{b}": float(torch.nn.functional.cosine_similarity(
+        embed[word_id(tokenizer, a)], embed[word_id(tokenizer, b)], dim=0)) for a, b in OPPOSITE_WORDS}
 
 
 def placement(model: UniLIP, tokenizer: Tokenizer, sampler: SamplerSettings, seed: int) -> float:
     """Share of placement prompts whose object is drawn (right shape and colour) at the named cell."""
     prompts = placement_prompts()
-    tokens = model.config.vision.tokens_per_image
-    hits = []
-    for i, chunk in enumerate(evaluate._chunks(prompts, evaluate.BATCH)):
-        pairs = [generate_prompts(tokenizer, text, tokens) for text, _ in chunk]
-        images = evaluate._draw(model, tokenizer, pairs, None, seed + i, False, sampler)
-        for (_, obj), image in zip(chunk, images):
-            hits.append(any((d.shape, d.color, d.cell) == (obj.shape, obj.color, obj.cell)
-                            for d in world.detect(image)))
-    return float(np.mean(hits))
+    images = evaluate.draw_texts(model, tokenizer, [text for text, _ in prompts], seed, sampler)
+    return float(np.mean([any((d.shape, d.color, d.cell) == (obj.shape, obj.color, obj.cell)
+                              for d in world.detect(image)) for (_, obj), image in zip(prompts, images)]))
 
 
 def main() -> None:
