@@ -42,6 +42,19 @@ def test_an_untied_output_head_comes_back_apart_from_the_embedding(tmp_path):
     assert not torch.equal(state["llm.lm_head.weight"], state["llm.embed.weight"])
 
 
+def test_a_trained_dit_position_table_comes_back(tmp_path):
+    source = random_source("tiny", 0)
+    config = dataclasses.replace(source.model.config, dit=dataclasses.replace(source.model.config.dit, cell_codes=4.0))
+    torch.manual_seed(1)
+    model = UniLIP(config)
+    with torch.no_grad():
+        model.denoiser.pos_embed.mul_(1.5)  # as training moves it away from its start
+    export_package(dataclasses.replace(source, model=model), tmp_path / "coded", fixtures=False)
+    imported = import_package(tmp_path / "coded").checkpoint.model
+    assert imported.config.dit.cell_codes == 4.0
+    assert torch.equal(imported.denoiser.pos_embed, model.denoiser.pos_embed)
+
+
 def test_the_bundled_model_imports_whole():
     manifest = json.loads((BUNDLED / "unilip.json").read_text())
     imported = import_package(BUNDLED)

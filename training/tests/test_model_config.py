@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from unilip.world.scene import GRID_SIDE
-from unilip.config import ConfigError, DecoderConfig, LLMConfig, UniLIPConfig, VisionConfig, shapes, tiny
+from unilip.config import ConfigError, DecoderConfig, DiTConfig, LLMConfig, UniLIPConfig, VisionConfig, shapes, tiny
 from unilip.model import UniLIP
 
 MB = 1_000_000
@@ -85,6 +85,7 @@ def test_from_dict_rejects_wrong_types(path, value, message):
         (lambda: UniLIPConfig(connector_layers=5), "connector_layers"),
         (lambda: UniLIPConfig(decoder=DecoderConfig(channels=(64, 32))), "image_size"),
         (lambda: UniLIPConfig(unilip_factor=0.0), "unilip_factor must be positive"),
+        (lambda: DiTConfig(cell_codes=-1.0), "cell_codes must be at least 0"),
     ],
 )
 def test_inconsistent_configs_are_rejected(build, message):

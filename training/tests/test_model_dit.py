@@ -1,9 +1,11 @@
+import dataclasses
+
 import pytest
 import torch
 
 from unilip.config import tiny
 from unilip.model import ModelInputError, UniLIP
-from unilip.model.dit import sincos_2d
+from unilip.model.dit import cell_codes, sincos_2d
 from unilip.model.dit_blocks import LINEAR_ATTENTION_EPS, LinearSelfAttention, PlainLayerNorm
 
 
@@ -147,6 +149,21 @@ def test_sincos_position_embedding_distinguishes_every_cell():
     table = sincos_2d(16, 4, 4)
     assert table.shape == (16, 16)
     assert torch.cdist(table, table).add(torch.eye(16)).min() > 0.1
+
+
+def test_cell_codes_make_a_trained_table_whose_cells_stand_apart():
+    plain = UniLIP(tiny()).denoiser
+    config = tiny()
+    coded = UniLIP(dataclasses.replace(config, dit=dataclasses.replace(config.dit, cell_codes=4.0))).denoiser
+    assert "pos_embed" not in plain.state_dict() and not plain.pos_embed.requires_grad
+    assert isinstance(coded.pos_embed, torch.nn.Parameter) and "pos_embed" in coded.state_dict()
+    cells = plain.pos_embed.shape[1]
+    codes = cell_codes(cells, plain.pos_embed.shape[2])
+    assert torch.allclose(codes @ codes.T, torch.eye(cells), atol=1e-5)
+    assert torch.allclose(coded.pos_embed, plain.pos_embed + 4.0 * codes)
+    apart = torch.cdist(coded.pos_embed[0], coded.pos_embed[0]).add(100 * torch.eye(cells)).min()
+    assert apart > torch.cdist(plain.pos_embed[0], plain.pos_embed[0]).add(100 * torch.eye(cells)).min()
+    assert apart > 4.0 * 2**0.5 - 0.5
 
 
 def test_latents_of_the_wrong_grid_are_a_typed_error():

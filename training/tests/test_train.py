@@ -58,6 +58,28 @@ def test_chat_batch_places_one_image_per_image_chat(tokenizer):
     assert batch.ids.shape == batch.labels.shape == batch.segments.shape == batch.positions.shape
 
 
+def test_a_prompt_mix_draws_each_kind_in_about_its_share_and_the_default_draws_as_before():
+    mix = batches.PromptMix(placement=0.3, knowledge=0.1, categories=("position", "counting"))
+    rng = np.random.default_rng(0)
+    prompts = [mix.draw(rng, "train") for _ in range(2000)]
+    shares = {c: sum(p.category == c for p in prompts) / len(prompts) for c in {p.category for p in prompts}}
+    assert set(shares) == {world.PLACEMENT, world.KNOWLEDGE, "position", "counting"}
+    assert abs(shares[world.PLACEMENT] - 0.3) < 0.03 and abs(shares[world.KNOWLEDGE] - 0.1) < 0.03
+    assert {p.scene.objects[0].cell for p in prompts if p.category == world.PLACEMENT} == set(world.GRID)
+    first, second = np.random.default_rng(1), np.random.default_rng(1)
+    before = [world.knowledge_prompt(first) if first.random() < batches.KNOWLEDGE_SHARE else
+              world.gen_prompt(first, world.GEN_CATEGORIES[int(first.integers(len(world.GEN_CATEGORIES)))])
+              for _ in range(200)]
+    assert [p.text for p in before] == [batches.PromptMix().draw(second, "train").text for _ in range(200)]
+
+
+@pytest.mark.parametrize(("placement", "knowledge", "categories"), [
+    (-0.1, 0.1, world.GEN_CATEGORIES), (0.8, 0.3, world.GEN_CATEGORIES), (0.1, 0.1, ()), (0.1, 0.1, ("colour",))])
+def test_a_prompt_mix_that_cannot_be_drawn_is_refused(placement, knowledge, categories):
+    with pytest.raises(ValueError, match="placement and knowledge|categories must be"):
+        batches.PromptMix(placement, knowledge, categories)
+
+
 def test_pack_rows_places_every_chat_once_within_the_longest():
     lengths = [int(n) for n in np.random.default_rng(5).integers(10, 100, size=40)]
     rows = batches.pack_rows(lengths)

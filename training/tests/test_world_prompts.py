@@ -9,6 +9,7 @@ from unilip.world import (
     COLORS,
     GEN_CATEGORIES,
     KNOWLEDGE,
+    PLACEMENT,
     SHAPES,
     Need,
     Obj,
@@ -20,6 +21,7 @@ from unilip.world import (
     gen_prompt,
     is_heldout,
     knowledge_prompt,
+    placement_prompt,
     render,
     score_gen,
 )
@@ -60,6 +62,18 @@ def test_prompt_text_matches_its_spec():
         assert a.shape != b.shape and a.color != b.color
         p = gen_prompt(rng, "position")
         assert p.spec.relation is not None and p.spec.relation.relation in p.text
+
+
+@pytest.mark.parametrize("split", ["train", "heldout"])
+def test_a_placement_prompt_names_its_one_objects_colour_shape_and_cell(split):
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        prompt = placement_prompt(rng, split)
+        (obj,) = prompt.scene.objects
+        assert prompt.category == PLACEMENT
+        assert prompt.text == f"{article(f'{obj.color} {obj.shape}')} at the {obj.cell}"
+        assert is_heldout(obj.shape, obj.color) == (split == "heldout")
+        assert score_gen(prompt, render(prompt.scene))
 
 
 def test_knowledge_facts_resolve_to_the_target():

@@ -140,10 +140,15 @@ class DiTConfig:
     caption_channels: int = 192
     timestep_freq_dim: int = 128
     norm_eps: float = 1e-6
+    # Norm of a learned code per latent cell added to the sin-cos position table, which is then trained
+    # too (0: the fixed table alone). On a 3x3 grid the table's rows sit at cosine 0.89-0.98 with each
+    # other, and with them alone the DiT did not learn to draw at a named cell (docs/training.md, session 17).
+    cell_codes: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("hidden_size", "num_layers", "num_heads", "mlp_ratio", "caption_channels"):
             _positive(f"dit.{name}", getattr(self, name))
+        _require(self.cell_codes >= 0, f"dit.cell_codes must be at least 0, got {self.cell_codes}")
         _require(
             self.hidden_size % self.num_heads == 0,
             f"dit.hidden_size {self.hidden_size} is not divisible by num_heads {self.num_heads}",

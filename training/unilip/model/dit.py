@@ -17,6 +17,7 @@ MAX_PERIOD = 10000.0
 # The strongest head's initial score bonus for a latent cell's own source cell: e^4 = 55 times the weight
 # of any other condition token, about half the attention.
 CELL_BIAS_INIT = 4.0
+CELL_CODE_SEED = 0
 
 
 def timestep_features(timestep: torch.Tensor, dim: int) -> torch.Tensor:
@@ -41,13 +42,24 @@ def sincos_2d(hidden_size: int, height: int, width: int) -> torch.Tensor:
     return torch.cat(parts, dim=-1)  # (h*w, d)
 
 
+def cell_codes(cells: int, hidden_size: int) -> torch.Tensor:
+    """(cells, d) orthonormal rows, the same for every model (a fixed seed, apart from the global one)."""
+    generator = torch.Generator().manual_seed(CELL_CODE_SEED)
+    basis, _ = torch.linalg.qr(torch.randn(hidden_size, cells, generator=generator))  # (d, cells)
+    return basis.T
+
+
 class SanaDiT(nn.Module):
     def __init__(self, config: DiTConfig, latent_channels: int, latent_size: int) -> None:
         super().__init__()
         d = config.hidden_size
         self.config = config
         self.x_embedder = nn.Conv2d(latent_channels, d, 1)
-        self.register_buffer("pos_embed", sincos_2d(d, latent_size, latent_size)[None], persistent=False)
+        table = sincos_2d(d, latent_size, latent_size)[None]  # (1, h*w, d)
+        if config.cell_codes > 0:
+            self.pos_embed = nn.Parameter(table + config.cell_codes * cell_codes(latent_size**2, d))
+        else:
+            self.register_buffer("pos_embed", table, persistent=False)
         self.t_embedder = nn.Sequential(nn.Linear(config.timestep_freq_dim, d), nn.SiLU(), nn.Linear(d, d))
         # AdaLN-single: one projection of the timestep embedding shared by every block.
         self.t_block = nn.Sequential(nn.SiLU(), nn.Linear(d, 6 * d))

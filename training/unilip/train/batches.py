@@ -128,14 +128,37 @@ def _maybe_null(rng: np.random.Generator, pair: tuple[list[int], list[int]]) -> 
     return null if rng.random() < NULL_PROMPT_RATE else cond
 
 
+@dataclass(frozen=True)
+class PromptMix:
+    """What text-to-image prompts are drawn: `placement` of them name the cell to draw in ("a red circle at
+    the top left"), `knowledge` are knowledge prompts, the rest GenEval prompts spread evenly over
+    `categories`. GenEval's prompts never name a cell, so without placement prompts nothing but add and move
+    edits says where to draw. The default mix draws exactly what the recipe drew before mixes existed."""
+
+    placement: float = 0.0
+    knowledge: float = KNOWLEDGE_SHARE
+    categories: tuple[str, ...] = world.GEN_CATEGORIES
+
+    def __post_init__(self) -> None:
+        if min(self.placement, self.knowledge) < 0 or self.placement + self.knowledge > 1:
+            raise ValueError(f"placement and knowledge shares must be at least 0 and sum to at most 1, got "
+                             f"{self.placement} and {self.knowledge}")
+        unknown = set(self.categories) - set(world.GEN_CATEGORIES)
+        if not self.categories or unknown:
+            raise ValueError(f"categories must be some of {world.GEN_CATEGORIES}, got {self.categories}")
+
+    def draw(self, rng: np.random.Generator, split: str) -> world.GenPrompt:
+        share = rng.random()
+        if share < self.placement:
+            return world.placement_prompt(rng, split=split)
+        if share < self.placement + self.knowledge:
+            return world.knowledge_prompt(rng, split=split)
+        return world.gen_prompt(rng, self.categories[int(rng.integers(len(self.categories)))], split=split)
+
+
 def text_to_image_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens_per_image: int,
-                        image_size: int, split: str = "train") -> GenBatch:
-    prompts = [
-        world.knowledge_prompt(rng, split=split)
-        if rng.random() < KNOWLEDGE_SHARE
-        else world.gen_prompt(rng, world.GEN_CATEGORIES[int(rng.integers(len(world.GEN_CATEGORIES)))], split=split)
-        for _ in range(size)
-    ]
+                        image_size: int, split: str = "train", mix: PromptMix = PromptMix()) -> GenBatch:
+    prompts = [mix.draw(rng, split) for _ in range(size)]
     ids = [_maybe_null(rng, generate_prompts(tokenizer, p.text, tokens_per_image)) for p in prompts]
     padded, mask = left_pad(ids, tokenizer.pad_id)
     return GenBatch(padded, mask, pixels_of([p.scene for p in prompts], image_size), None, None)

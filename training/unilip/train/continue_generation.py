@@ -2,6 +2,9 @@
 
     python3 -m unilip.train.continue_generation --checkpoint runs/bundled/final.pt --run-dir runs/gen2x \\
         --device cuda --batch 512 --minutes 7
+    # on this 2-core machine: two data-parallel processes on the CPU
+    /usr/bin/python3 -m unilip.train.continue_generation --checkpoint runs/bundled/final.pt --run-dir runs/gen2x \\
+        --device cpu --workers 2 --batch 32 --minutes 10
 
 The recipe's gen2 gets about 15000 steps of 32 samples on this 2-core machine, and seen edits were still
 improving when it stopped (docs/training.md). This trains what gen2 trains (queries, connector, DiT) for
@@ -28,10 +31,12 @@ import torch  # noqa: E402
 
 from unilip.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from unilip.model import UniLIP  # noqa: E402
-from unilip.train import stages  # noqa: E402
+from unilip.train import data_parallel, stages  # noqa: E402
+from unilip.train.batches import KNOWLEDGE_SHARE, PromptMix  # noqa: E402
 from unilip.train.loop import StageSettings, run_stage  # noqa: E402
 from unilip.train.prefetch import Prefetcher  # noqa: E402
-from unilip.train.recipe import QUICK_BATCH, QUICK_STEPS, gen2_groups  # noqa: E402
+from unilip.train.recipe import QUICK_BATCH, QUICK_STEPS, RANK_SEED_STRIDE, gen2_groups  # noqa: E402
+from unilip.world import GEN_CATEGORIES  # noqa: E402
 
 STAGE = "gen2_continued"
 DEFAULT_BATCH = 512
@@ -59,6 +64,12 @@ class ContinueSettings:
     edit_share: float
     data_workers: int
     seed: int = 0
+    mix: PromptMix = PromptMix()
+    # Centre of the logit-normal timesteps: above 0, more high-noise steps, the only ones where an
+    # object's cell is not already in the noisy latent (where placement is learnt).
+    logit_mean: float = 0.0
+    # Data-parallel training processes (CPU only): each draws its own share of every batch.
+    workers: int = 1
 
 
 def frozen_state(model: UniLIP) -> dict[str, torch.Tensor]:
@@ -68,6 +79,12 @@ def frozen_state(model: UniLIP) -> dict[str, torch.Tensor]:
 
 
 def continue_generation(settings: ContinueSettings) -> dict:
+    """Trains in `settings.workers` processes; returns the record it added to the model's meta."""
+    data_parallel.launch(_train, (settings,), settings.workers)
+    return load_checkpoint(settings.run_dir / "final.pt").meta["continued_generation"][-1]
+
+
+def _train(settings: ContinueSettings) -> None:
     checkpoint = load_checkpoint(settings.checkpoint)
     tokenizer = checkpoint.tokenizer()
     device = torch.device(settings.device)
@@ -81,25 +98,31 @@ def continue_generation(settings: ContinueSettings) -> dict:
                           checkpoint_every=min(CHECKPOINT_EVERY, settings.max_steps),
                           budget_seconds=None if settings.minutes is None else settings.minutes * 60)
     make = functools.partial(stages.generation_batches, tokenizer=tokenizer, config=model.config,
-                             batch_size=settings.batch, edit_share=settings.edit_share)
-    generator = torch.Generator().manual_seed(settings.seed + SEED_OFFSET)
+                             batch_size=settings.batch // settings.workers, edit_share=settings.edit_share,
+                             mix=settings.mix)
+    rank = data_parallel.rank()
+    generator = torch.Generator().manual_seed(settings.seed + SEED_OFFSET + RANK_SEED_STRIDE * rank)
     depth = QUEUE_DEPTH_PER_WORKER * settings.data_workers
-    with Prefetcher(make, [settings.seed, SEED_OFFSET], settings.data_workers, depth) as data:
-        timing = run_stage(model, gen2_groups(model),
-                           lambda _: stages.generation_loss(model, data.next(), generator), stage, settings.run_dir)
+    # Rank 0 keeps the single-process seeds, so one process reproduces the runs from before workers.
+    seed = [settings.seed, SEED_OFFSET] + ([rank] if rank else [])
+    with Prefetcher(make, seed, settings.data_workers, depth) as data:
+        timing = run_stage(model, gen2_groups(model), lambda _: stages.generation_loss(
+            model, data.next(), generator, logit_mean=settings.logit_mean), stage, settings.run_dir)
+    if not data_parallel.is_main():
+        return
     model = model.cpu()
     changed = [name for name, value in frozen_state(model).items() if not torch.equal(value, before[name])]
     if changed:
         raise RuntimeError(f"weights outside gen2's groups changed: {changed[:5]}")
     made = {"from": str(settings.checkpoint), "steps": int(timing["steps"]), "batch": settings.batch,
-            "lr": settings.lr, "edit_share": settings.edit_share, "seconds": round(timing["seconds"], 1),
-            "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"}
+            "lr": settings.lr, "edit_share": settings.edit_share, "mix": dataclasses.asdict(settings.mix),
+            "logit_mean": settings.logit_mean, "seconds": round(timing["seconds"], 1),
+            "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu", "workers": settings.workers}
     # A model continued twice keeps both records, oldest first.
     runs = [*checkpoint.meta.get("continued_generation", []), made]
     save_checkpoint(settings.run_dir / "final.pt", model, checkpoint.tokenizer_files,
                     {**checkpoint.meta, "continued_generation": runs})
     (settings.run_dir / "timings.json").write_text(json.dumps({STAGE: timing}, indent=2))
-    return made
 
 
 def parse_args(argv: list[str] | None = None) -> ContinueSettings:
@@ -114,6 +137,15 @@ def parse_args(argv: list[str] | None = None) -> ContinueSettings:
     parser.add_argument("--max-steps", type=int, default=100_000, help="steps at most (the cosine spans the "
                         "budget or these, whichever ends first)")
     parser.add_argument("--edit-share", type=float, default=DEFAULT_EDIT_SHARE, help="share of edit pairs")
+    parser.add_argument("--placement-share", type=float, default=0.0,
+                        help="share of text-to-image prompts that name the cell to draw in")
+    parser.add_argument("--knowledge-share", type=float, default=KNOWLEDGE_SHARE,
+                        help="share of text-to-image prompts that are knowledge prompts")
+    parser.add_argument("--categories", default=",".join(GEN_CATEGORIES),
+                        help="GenEval categories of the other text-to-image prompts, comma-separated")
+    parser.add_argument("--logit-mean", type=float, default=0.0,
+                        help="centre of the logit-normal timesteps (above 0: more high-noise steps)")
+    parser.add_argument("--workers", type=int, default=1, help="data-parallel training processes (CPU only)")
     parser.add_argument("--data-workers", type=int, default=max(1, (os.cpu_count() or 2) - 2),
                         help="processes drawing batches (default: all cores but two)")
     parser.add_argument("--seed", type=int, default=0)
@@ -121,17 +153,26 @@ def parse_args(argv: list[str] | None = None) -> ContinueSettings:
     args = parser.parse_args(argv)
     if args.quick:
         args.batch, args.max_steps, args.minutes, args.data_workers = QUICK_BATCH, QUICK_STEPS, None, 1
-    if not 0 < args.edit_share < 1 or args.batch - max(1, round(args.batch * args.edit_share)) < 1:
+    if args.max_steps < 1 or args.data_workers < 1 or args.workers < 1:
+        parser.error("--max-steps, --data-workers and --workers must be at least 1")
+    if args.workers > 1 and (args.device != "cpu" or args.batch % args.workers):
+        parser.error(f"--workers above 1 must run on --device cpu and split --batch evenly, got {args.workers} "
+                     f"workers on {args.device} for a batch of {args.batch}")
+    per_worker = args.batch // args.workers
+    if not 0 < args.edit_share < 1 or per_worker - max(1, round(per_worker * args.edit_share)) < 1:
         parser.error("--edit-share must be between 0 and 1 and leave at least one drawing and one edit in "
-                     f"each --batch, got {args.edit_share} of {args.batch}")
-    if args.max_steps < 1 or args.data_workers < 1:
-        parser.error("--max-steps and --data-workers must be at least 1")
+                     f"each worker's share of --batch, got {args.edit_share} of {per_worker}")
+    try:
+        mix = PromptMix(args.placement_share, args.knowledge_share, tuple(args.categories.split(",")))
+    except ValueError as e:
+        parser.error(f"--placement-share, --knowledge-share and --categories must make a prompt mix: {e}")
     if args.minutes is not None and args.minutes <= 0:
         parser.error("--minutes must be positive")
     if not args.checkpoint.is_file():
         parser.error(f"--checkpoint {args.checkpoint} is not a file")
     return ContinueSettings(args.checkpoint, args.run_dir, args.device, args.batch, args.lr, args.minutes,
-                            args.max_steps, args.edit_share, args.data_workers, args.seed)
+                            args.max_steps, args.edit_share, args.data_workers, args.seed, mix,
+                            args.logit_mean, args.workers)
 
 
 def main() -> None:

@@ -34,7 +34,6 @@ from unilip.templates import edit_prompts, generate_prompts  # noqa: E402
 from unilip.tokenizer import Tokenizer  # noqa: E402
 from unilip.train import evaluate, recipe  # noqa: E402
 from unilip.train.batches import pixels_of  # noqa: E402
-from unilip.world.words import article  # noqa: E402
 
 PROBE_STEPS = 300
 PROBE_LR = 1e-2
@@ -85,7 +84,7 @@ def placement_prompts() -> list[tuple[str, world.Obj]]:
     """Every seen shape x colour pair at every cell, as "a {colour} {shape} at the {cell}"."""
     objects = [world.Obj(shape, color, "large", cell) for shape in world.SHAPES for color in world.COLORS
                for cell in world.GRID if not world.is_heldout(shape, color)]
-    return [(f"{article(f'{o.color} {o.shape}')} at the {o.cell}", o) for o in objects]
+    return [(world.placement_text(o), o) for o in objects]
 
 
 def word_id(tokenizer: Tokenizer, word: str) -> int:

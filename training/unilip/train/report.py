@@ -93,13 +93,33 @@ def render(report: dict) -> str:
         out += ["", "## Training", ""]
         out += _table(["stage", "steps", "minutes"],
                       [[k, str(v), f"{timings.get(k, {}).get('seconds', float('nan')) / 60:.1f}"] for k, v in steps.items()])
+    places = report.get("meta", {}).get("distinct_places")
+    if places:
+        out += ["", "## Distinct place words", "",
+                f"Before the continuations below, `unilip.train.distinct_places` untied the LLM's output head "
+                f"and gave {', '.join(places['words'])} fresh, orthogonal input embeddings (seed {places['seed']}), "
+                "so that prompts naming different cells reach the DiT as different conditions."]
+        if "carried_from" in report:
+            out[-1] += (" QA with the original encoder is carried from the base model's evaluation, so it was "
+                        "measured with the place words before this change.")
     continued = report.get("meta", {}).get("continued_generation")
     if continued:
-        out += _continued(continued, "carried_from" in report)
+        out += continuations(continued, "carried_from" in report)
     return "\n".join(out) + "\n"
 
 
-def _continued(runs: list[dict], carried: bool) -> list[str]:
+def _mix_words(record: dict) -> str:
+    """A continuation's text-to-image prompts, in words ("default" for records from before mixes)."""
+    mix = record.get("mix")
+    if mix is None:
+        return "default"
+    parts = [f"placement {mix['placement']:g}"] if mix["placement"] else []
+    parts += [f"knowledge {mix['knowledge']:g}"] if mix["knowledge"] else []
+    parts.append("all categories" if len(mix["categories"]) == len(world.GEN_CATEGORIES) else "+".join(mix["categories"]))
+    return ", ".join(parts)
+
+
+def continuations(runs: list[dict], carried: bool) -> list[str]:
     """The continuations of gen2 (`unilip.train.continue_generation`) the model had after the recipe."""
     out = ["", "## Generation continued after the recipe", "",
            "gen2's parameters (queries, connector, DiT) trained further, in order, by "
@@ -108,9 +128,12 @@ def _continued(runs: list[dict], carried: bool) -> list[str]:
         out[-1] += (" So QA with the original encoder and the stage-1 and stage-2 reconstruction above are the base "
                     "model's figures, carried from its evaluation.")
     out.append("")
-    return out + _table(["from", "device", "steps", "batch", "samples", "peak lr", "edit share", "minutes"],
-                        [[r["from"], r["device"], str(r["steps"]), str(r["batch"]), str(r["steps"] * r["batch"]),
-                          f"{r['lr']:g}", f"{r['edit_share']:g}", f"{r['seconds'] / 60:.1f}"] for r in runs])
+    return out + _table(["from", "device", "steps", "batch", "samples", "peak lr", "edit share", "text-to-image prompts",
+                         "timestep logit mean", "minutes"],
+                        [[r["from"], r["device"] + (f" x {r['workers']}" if r.get("workers", 1) > 1 else ""),
+                          str(r["steps"]), str(r["batch"]), str(r["steps"] * r["batch"]), f"{r['lr']:g}",
+                          f"{r['edit_share']:g}", _mix_words(r), f"{r.get('logit_mean', 0.0):g}",
+                          f"{r['seconds'] / 60:.1f}"] for r in runs])
 
 
 def main() -> None:

@@ -97,7 +97,8 @@ def measure_latent_factor(model: UniLIP, rng: np.random.Generator, samples: int 
     return float(1.0 / model.encode_latents(pixels).std())
 
 
-def _gen_loss(model: UniLIP, batch: batches.GenBatch, generator: torch.Generator, queries_only: bool) -> torch.Tensor:
+def _gen_loss(model: UniLIP, batch: batches.GenBatch, generator: torch.Generator, queries_only: bool,
+              logit_mean: float) -> torch.Tensor:
     factor = model.config.unilip_factor
     batch = batch.to(model.queries.device)
     with torch.no_grad():
@@ -105,28 +106,30 @@ def _gen_loss(model: UniLIP, batch: batches.GenBatch, generator: torch.Generator
         features = model.encode_images(batch.source) if batch.source is not None else None  # (B, N, H)
     condition, mask, image_mask = build_condition(model, batch.ids, batch.mask, features, batch.image_positions,
                                                   queries_only)
-    return flow_matching_loss(model, x0, condition, mask, generator, image_mask=image_mask)
+    return flow_matching_loss(model, x0, condition, mask, generator, logit_mean=logit_mean, image_mask=image_mask)
 
 
 GenerationPair = tuple[batches.GenBatch, batches.GenBatch]
 
 
 def generation_batches(rng: np.random.Generator, tokenizer: Tokenizer, config: UniLIPConfig, batch_size: int,
-                       edit_share: float = EDIT_SHARE) -> GenerationPair:
-    """A text-to-image batch and an edit batch that together hold `batch_size` samples (at least one edit)."""
+                       edit_share: float = EDIT_SHARE, mix: batches.PromptMix = batches.PromptMix()) -> GenerationPair:
+    """A text-to-image batch drawn from `mix` and an edit batch that together hold `batch_size` samples
+    (at least one edit)."""
     n_edit = max(1, round(batch_size * edit_share))
     tokens, size = config.vision.tokens_per_image, config.vision.image_size
-    return (batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens, size),
+    return (batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens, size, mix=mix),
             batches.edit_batch(rng, tokenizer, n_edit, tokens, size))
 
 
 def generation_loss(model: UniLIP, pair: GenerationPair, generator: torch.Generator,
-                    queries_only: bool = False) -> dict[str, torch.Tensor]:
+                    queries_only: bool = False, logit_mean: float = 0.0) -> dict[str, torch.Tensor]:
     """Flow matching on both halves of `pair` (they differ in length, so they run apart), weighted by size;
-    `queries_only` trains the ablation's condition (see `build_condition`)."""
+    `queries_only` trains the ablation's condition (see `build_condition`). `logit_mean` > 0 draws more
+    high-noise timesteps, the only ones where where an object goes is not already in the noisy latent."""
     t2i_batch, edit_batch = pair
-    t2i = _gen_loss(model, t2i_batch, generator, queries_only)
-    edit = _gen_loss(model, edit_batch, generator, queries_only)
+    t2i = _gen_loss(model, t2i_batch, generator, queries_only, logit_mean)
+    edit = _gen_loss(model, edit_batch, generator, queries_only, logit_mean)
     share = len(edit_batch.ids) / (len(t2i_batch.ids) + len(edit_batch.ids))
     return {"t2i": t2i, "edit": edit, "loss": (1 - share) * t2i + share * edit}
 

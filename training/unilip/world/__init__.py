@@ -6,7 +6,7 @@ from .edits import EDIT_KINDS, Edit, edit_instruction
 from .errors import DetectionError, EditError, ImageError, PromptError, SceneError, SplitError, WorldError
 from .knowledge import knowledge_prompt
 from .metrics import psnr, ssim
-from .prompts import GEN_CATEGORIES, KNOWLEDGE, GenPrompt, gen_prompt
+from .prompts import GEN_CATEGORIES, KNOWLEDGE, PLACEMENT, GenPrompt, gen_prompt, placement_prompt, placement_text
 from .qa import QA, QTYPES, qa_pairs
 from .render import render
 from .routes import chat_request, draw_request, edit_request
@@ -26,6 +26,7 @@ __all__ = [
     "IMAGE_SIZE",
     "KNOWLEDGE",
     "MAX_OBJECTS",
+    "PLACEMENT",
     "PUNCTUATION",
     "QA",
     "QTYPES",
@@ -58,6 +59,8 @@ __all__ = [
     "gen_prompt",
     "is_heldout",
     "knowledge_prompt",
+    "placement_prompt",
+    "placement_text",
     "psnr",
     "qa_accuracy",
     "qa_pairs",

@@ -15,6 +15,8 @@ from .words import NUMBER_WORDS, PLURALS, article, choose
 
 GEN_CATEGORIES = ("single_object", "two_objects", "counting", "colors", "position", "color_attr")
 KNOWLEDGE = "knowledge"
+# Training prompts that name the cell to draw in; no GenEval category asks for one.
+PLACEMENT = "placement"
 MIN_COUNT = 2
 # Draws are rejected until they fit the split; one in six pairs is held out, so a few dozen suffice.
 MAX_SAMPLE_TRIES = 1000
@@ -82,6 +84,17 @@ def _position(rng: np.random.Generator) -> Draw:
     return Draw(f"{article(a)} {relation} {article(b)}", spec, objects, ())
 
 
+def placement_text(obj: Obj) -> str:
+    """ "a red circle at the top left": what add edits and the placement measure ask for, as a prompt."""
+    return f"{article(f'{obj.color} {obj.shape}')} at the {obj.cell}"
+
+
+def _placement(rng: np.random.Generator) -> Draw:
+    shape, color = choose(rng, SHAPES), choose(rng, tuple(COLORS))
+    obj = random_obj(rng, shape, _cells(rng, 1)[0], color)
+    return Draw(placement_text(obj), Spec((Need(shape, color=color),)), (obj,), ((shape, color),))
+
+
 def _color_attr(rng: np.random.Generator) -> Draw:
     (a, b), (cell_a, cell_b) = _two_shapes(rng), _cells(rng, 2)
     first, second = rng.permutation(len(COLORS))[:2]
@@ -120,6 +133,13 @@ def sample_fitting(
         if fits_split(draw, split):
             return draw
     raise PromptError(f"no prompt fitting split {split!r} in {MAX_SAMPLE_TRIES} draws")
+
+
+def placement_prompt(rng: np.random.Generator, split: str = "train") -> GenPrompt:
+    """One object of a named colour and shape at a named cell. Its spec does not check the cell, so it is a
+    training prompt: `unilip.train.position_probe.placement` measures the cell."""
+    draw = sample_fitting(rng, _placement, split)
+    return GenPrompt(draw.text, PLACEMENT, draw.spec, Scene(draw.objects))
 
 
 def gen_prompt(rng: np.random.Generator, category: str, split: str = "train") -> GenPrompt:
