@@ -5,9 +5,10 @@ from pathlib import Path
 import torch
 
 from unilip.checkpoint import load_checkpoint
+from unilip.export import checkpoint_source
 from unilip.model.dit import cell_codes
 from unilip.train import distinct_places as dp
-from unilip.train import position_probe
+from unilip.train import position_probe, report
 
 REPO_TRAINING = Path(__file__).resolve().parents[1]
 
@@ -62,7 +63,15 @@ def test_the_command_writes_a_checkpoint_that_loads_and_says_where_it_came_from(
     loaded = load_checkpoint(out)
     assert loaded.model.llm.lm_head is not None
     assert loaded.meta["distinct_places"] == {"from": str(shapes_checkpoint), "words": list(dp.PLACE_WORDS),
-                                              "seed": 0, "cell_codes": dp.CELL_CODES}
+                                              "seed": 0, "cell_codes": dp.CELL_CODES,
+                                              "after_continuations": 0}
+    assert checkpoint_source(out, "x").info.provenance["distinct_places"] == loaded.meta["distinct_places"]
+    assert "distinct_places" not in checkpoint_source(shapes_checkpoint, "x").info.provenance
+    section = report.render_places(loaded.meta["distinct_places"], carried=True)
+    assert "top, middle, bottom" in section and "norm 4" in section and "before this change" in section
+    assert section.split("\n")[-1].startswith("Before the continuations below")
+    later = report.render_places({**loaded.meta["distinct_places"], "after_continuations": 2}, carried=False)
+    assert later.split("\n")[-1].startswith("After the first 2 continuations below") and "before this" not in later
     missing = subprocess.run([sys.executable, "-m", "unilip.train.distinct_places", "--checkpoint",
                               str(tmp_path / "none.pt"), "--out", str(out)], cwd=REPO_TRAINING,
                              capture_output=True, text=True)

@@ -63,6 +63,7 @@ def test_the_bundled_model_imports_whole():
     assert meta["sampler"] == manifest["sampler"]
     assert (meta["name"], meta["description"]) == (manifest["name"], manifest["description"])
     assert meta["lowercase_text"] is True and meta["training_steps"] == manifest["provenance"]["stage_steps"]
+    assert meta["continued_generation"] == manifest["provenance"]["continued_generation"]
 
 
 def test_a_package_from_before_the_cell_bonus_imports_with_it_switched_off(tmp_path):

@@ -168,9 +168,11 @@ def checkpoint_source(checkpoint: Path, fallback_name: str, name: str | None = N
         "stage_steps": stage_steps,
         "torch_version": torch.__version__,
     }
-    if "continued_generation" in meta:
-        # Steps beyond the recipe's stages (`unilip.train.continue_generation`), so the total is not all.
-        provenance["continued_generation"] = meta["continued_generation"]
+    # What changed the model after the recipe's stages (`unilip.train.distinct_places`,
+    # `unilip.train.continue_generation`), so the stage steps are not all of its training.
+    for after_recipe in ("distinct_places", "continued_generation"):
+        if after_recipe in meta:
+            provenance[after_recipe] = meta[after_recipe]
     info = PackageInfo(
         name=name or meta.get("name") or fallback_name,
         description=description or meta.get("description", f"UniLIP exported from {checkpoint.name}"),

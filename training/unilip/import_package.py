@@ -180,6 +180,8 @@ def import_package(package: Path) -> Imported:
             "sampler": manifest["sampler"], "routing": manifest["routing"]["mode"],
             "training_steps": provenance.get("stage_steps") or provenance.get("training_steps"),
             "imported_from": str(package)}
+    # Training after the recipe's stages, so a model trained further keeps its whole history.
+    meta.update({key: provenance[key] for key in ("distinct_places", "continued_generation") if key in provenance})
     return Imported(Checkpoint(model, tokenizer, meta), missing)
 
 

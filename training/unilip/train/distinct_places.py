@@ -66,8 +66,11 @@ def main() -> None:
         parser.error(f"--checkpoint {args.checkpoint} is not a file")
     checkpoint = load_checkpoint(args.checkpoint)
     model = distinct_places(checkpoint.model, checkpoint.tokenizer(), args.seed)
+    # How many gen2 continuations the model had before this, so a report can place it among them.
+    before = len(checkpoint.meta.get("continued_generation", []))
     meta = {**checkpoint.meta, "distinct_places": {"from": str(args.checkpoint), "words": list(PLACE_WORDS),
-                                                   "seed": args.seed, "cell_codes": model.config.dit.cell_codes}}
+                                                   "seed": args.seed, "cell_codes": model.config.dit.cell_codes,
+                                                   "after_continuations": before}}
     save_checkpoint(args.out, model, checkpoint.tokenizer_files, meta)
     print(f"wrote {args.out}: untied output head, fresh embeddings for {', '.join(PLACE_WORDS)}, DiT cell codes "
           f"of norm {model.config.dit.cell_codes:g}")

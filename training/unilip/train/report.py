@@ -95,17 +95,25 @@ def render(report: dict) -> str:
                       [[k, str(v), f"{timings.get(k, {}).get('seconds', float('nan')) / 60:.1f}"] for k, v in steps.items()])
     places = report.get("meta", {}).get("distinct_places")
     if places:
-        out += ["", "## Distinct place words", "",
-                f"Before the continuations below, `unilip.train.distinct_places` untied the LLM's output head "
-                f"and gave {', '.join(places['words'])} fresh, orthogonal input embeddings (seed {places['seed']}), "
-                "so that prompts naming different cells reach the DiT as different conditions."]
-        if "carried_from" in report:
-            out[-1] += (" QA with the original encoder is carried from the base model's evaluation, so it was "
-                        "measured with the place words before this change.")
+        out += ["", render_places(places, "carried_from" in report)]
     continued = report.get("meta", {}).get("continued_generation")
     if continued:
         out += continuations(continued, "carried_from" in report)
     return "\n".join(out) + "\n"
+
+
+def render_places(places: dict, carried: bool) -> str:
+    """The section on `unilip.train.distinct_places`, from its record in the model's meta."""
+    done = places.get("after_continuations", 0)
+    when = "Before the continuations below" if done == 0 else f"After the first {done} continuations below"
+    text = (f"## Distinct place words\n\n{when}, `unilip.train.distinct_places` untied the "
+            f"LLM's output head and gave {', '.join(places['words'])} fresh, orthogonal input embeddings (seed "
+            f"{places['seed']}), so that prompts naming different cells reach the DiT as different conditions, and "
+            f"added a learned code of norm {places['cell_codes']:g} per latent cell to the DiT's position table.")
+    if carried:
+        text += (" QA with the original encoder is carried from the base model's evaluation, so it was measured "
+                 "with the place words before this change.")
+    return text
 
 
 def _mix_words(record: dict) -> str:
