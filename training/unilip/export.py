@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from unilip import config as presets
-from unilip.checkpoint import CheckpointError, load_checkpoint
+from unilip.checkpoint import AFTER_RECIPE, CheckpointError, load_checkpoint
 from unilip.export_graphs import GraphExportError, export_graph, graph_specs
 from unilip.export_manifest import (
     MANIFEST_FILE,
@@ -168,11 +168,8 @@ def checkpoint_source(checkpoint: Path, fallback_name: str, name: str | None = N
         "stage_steps": stage_steps,
         "torch_version": torch.__version__,
     }
-    # What changed the model after the recipe's stages (`unilip.train.distinct_places`,
-    # `unilip.train.continue_generation`), so the stage steps are not all of its training.
-    for after_recipe in ("distinct_places", "continued_generation"):
-        if after_recipe in meta:
-            provenance[after_recipe] = meta[after_recipe]
+    # The stage steps are not all of such a model's training.
+    provenance.update({key: meta[key] for key in AFTER_RECIPE if key in meta})
     info = PackageInfo(
         name=name or meta.get("name") or fallback_name,
         description=description or meta.get("description", f"UniLIP exported from {checkpoint.name}"),

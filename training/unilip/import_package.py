@@ -21,7 +21,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from unilip.checkpoint import Checkpoint, save_checkpoint
+from unilip.checkpoint import AFTER_RECIPE, Checkpoint, save_checkpoint
 from unilip.config import UniLIPConfig
 from unilip.export_manifest import MANIFEST_FILE
 from unilip.model import UniLIP
@@ -180,8 +180,7 @@ def import_package(package: Path) -> Imported:
             "sampler": manifest["sampler"], "routing": manifest["routing"]["mode"],
             "training_steps": provenance.get("stage_steps") or provenance.get("training_steps"),
             "imported_from": str(package)}
-    # Training after the recipe's stages, so a model trained further keeps its whole history.
-    meta.update({key: provenance[key] for key in ("distinct_places", "continued_generation") if key in provenance})
+    meta.update({key: provenance[key] for key in AFTER_RECIPE if key in provenance})
     return Imported(Checkpoint(model, tokenizer, meta), missing)
 
 

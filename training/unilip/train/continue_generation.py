@@ -159,7 +159,7 @@ def parse_args(argv: list[str] | None = None) -> ContinueSettings:
         parser.error(f"--workers above 1 must run on --device cpu and split --batch evenly, got {args.workers} "
                      f"workers on {args.device} for a batch of {args.batch}")
     per_worker = args.batch // args.workers
-    if not 0 < args.edit_share < 1 or per_worker - max(1, round(per_worker * args.edit_share)) < 1:
+    if not 0 < args.edit_share < 1 or per_worker - stages.edit_count(per_worker, args.edit_share) < 1:
         parser.error("--edit-share must be between 0 and 1 and leave at least one drawing and one edit in "
                      f"each worker's share of --batch, got {args.edit_share} of {per_worker}")
     try:

@@ -112,11 +112,16 @@ def _gen_loss(model: UniLIP, batch: batches.GenBatch, generator: torch.Generator
 GenerationPair = tuple[batches.GenBatch, batches.GenBatch]
 
 
+def edit_count(batch_size: int, edit_share: float) -> int:
+    """Edit pairs in a generation batch of `batch_size`: its share, and at least one."""
+    return max(1, round(batch_size * edit_share))
+
+
 def generation_batches(rng: np.random.Generator, tokenizer: Tokenizer, config: UniLIPConfig, batch_size: int,
                        edit_share: float = EDIT_SHARE, mix: batches.PromptMix = batches.PromptMix()) -> GenerationPair:
     """A text-to-image batch drawn from `mix` and an edit batch that together hold `batch_size` samples
     (at least one edit)."""
-    n_edit = max(1, round(batch_size * edit_share))
+    n_edit = edit_count(batch_size, edit_share)
     tokens, size = config.vision.tokens_per_image, config.vision.image_size
     return (batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens, size, mix=mix),
             batches.edit_batch(rng, tokenizer, n_edit, tokens, size))
