@@ -33,7 +33,8 @@ def test_a_worker_that_fails_is_an_error_not_a_hang():
 @pytest.mark.parametrize("extra", [["--edit-share", "1.0"], ["--batch", "1"], ["--data-workers", "0"],
                                    ["--minutes", "0"], ["--workers", "0"], ["--workers", "3", "--device", "cpu"],
                                    ["--workers", "2", "--device", "cuda"], ["--workers", "2", "--batch", "2"],
-                                   ["--placement-share", "0.9"], ["--categories", "position,nonsense"]])
+                                   ["--placement-share", "0.9"], ["--categories", "position,nonsense"],
+                                   ["--edit-kinds", "move,rotate"]])
 def test_settings_that_cannot_train_are_refused(shapes_checkpoint, tmp_path, extra, capsys):
     with pytest.raises(SystemExit):
         cg.parse_args(["--checkpoint", str(shapes_checkpoint), "--run-dir", str(tmp_path), *extra])
@@ -77,12 +78,13 @@ def test_two_cpu_workers_train_one_model_on_the_asked_prompt_mix(shapes_checkpoi
     made = cg.continue_generation(cg.parse_args([
         "--checkpoint", str(shapes_checkpoint), "--run-dir", str(run_dir), "--device", "cpu", "--quick",
         "--workers", "2", "--placement-share", "0.5", "--knowledge-share", "0", "--categories", "position",
-        "--logit-mean", "1.0"]))
+        "--logit-mean", "1.0", "--edit-kinds", "add,move"]))
     assert made["workers"] == 2 and made["logit_mean"] == 1.0 and made["steps"] == QUICK_STEPS
     assert made["mix"] == {"placement": 0.5, "knowledge": 0.0, "categories": ["position"]}
+    assert made["edit_kinds"] == ["add", "move"]
     assert load_checkpoint(run_dir / "final.pt").meta["continued_generation"] == [made]
     table = "\n".join(report.continuations([made], carried=False))
-    assert "| cpu x 2 |" in table and "| placement 0.5, position | 1 |" in table
+    assert "| cpu x 2 |" in table and "| 0.5 (add+move) | placement 0.5, position | 1 |" in table
 
 
 def test_a_model_continued_twice_keeps_both_records(shapes_checkpoint, tmp_path):

@@ -73,6 +73,13 @@ def test_a_prompt_mix_draws_each_kind_in_about_its_share_and_the_default_draws_a
     assert [p.text for p in before] == [batches.PromptMix().draw(second, "train").text for _ in range(200)]
 
 
+def test_edits_of_chosen_kinds_are_drawn_again_on_scenes_that_allow_none():
+    rng = np.random.default_rng(2)
+    edits = [batches._edit_of(rng, ("add",), "train") for _ in range(60)]
+    assert {e.kind for e in edits} == {"add"}
+    assert all(len(e.source.objects) < world.MAX_OBJECTS for e in edits)
+
+
 @pytest.mark.parametrize(("placement", "knowledge", "categories"), [
     (-0.1, 0.1, world.GEN_CATEGORIES), (0.8, 0.3, world.GEN_CATEGORIES), (0.1, 0.1, ()), (0.1, 0.1, ("colour",))])
 def test_a_prompt_mix_that_cannot_be_drawn_is_refused(placement, knowledge, categories):

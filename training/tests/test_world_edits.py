@@ -66,6 +66,17 @@ def test_any_kind_when_none_is_named():
     assert kinds == set(EDIT_KINDS)
 
 
+def test_several_kinds_draw_only_those_and_all_kinds_draw_what_none_draws():
+    rng = np.random.default_rng(14)
+    kinds = {edit_instruction(sample_scene(rng), rng, ("add", "move")).kind for _ in range(100)}
+    assert kinds == {"add", "move"}
+    named, unnamed = np.random.default_rng(15), np.random.default_rng(15)
+    for _ in range(50):
+        a = edit_instruction(sample_scene(named), named, EDIT_KINDS)
+        b = edit_instruction(sample_scene(unnamed), unnamed)
+        assert a == b
+
+
 def test_train_edits_never_show_a_heldout_pair():
     rng = np.random.default_rng(11)
     for _ in range(300):
@@ -94,8 +105,11 @@ def test_impossible_edits_are_refused():
         edit_instruction(full, np.random.default_rng(0), "add")
     with pytest.raises(EditError):
         edit_instruction(Scene(()), np.random.default_rng(0), "remove")
-    with pytest.raises(EditError):
-        edit_instruction(full, np.random.default_rng(0), "rotate")
+    with pytest.raises(EditError, match="remove or move"):
+        edit_instruction(Scene(()), np.random.default_rng(0), ("remove", "move"))
+    for unknown in ("rotate", ("move", "rotate"), ()):
+        with pytest.raises(EditError, match="unknown edit kind"):
+            edit_instruction(full, np.random.default_rng(0), unknown)
     with pytest.raises(SplitError):
         edit_instruction(Scene((Obj("circle", "orange", "small", "center"),)), np.random.default_rng(0))
     with pytest.raises(SplitError):

@@ -164,9 +164,20 @@ def text_to_image_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: in
     return GenBatch(padded, mask, pixels_of([p.scene for p in prompts], image_size), None, None)
 
 
+def _edit_of(rng: np.random.Generator, kinds: tuple[str, ...], split: str) -> world.Edit:
+    """An edit of one of `kinds` on a fresh scene, drawn again while the scene allows none of them (only
+    adds can: a full scene has no room). With every kind the first scene always fits, so the stream is the
+    one drawn before kinds could be chosen."""
+    while True:
+        try:
+            return world.edit_instruction(world.sample_scene(rng, split=split), rng, kinds, split=split)
+        except world.EditError:
+            continue
+
+
 def edit_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens_per_image: int,
-               image_size: int, split: str = "train") -> GenBatch:
-    edits = [world.edit_instruction(world.sample_scene(rng, split=split), rng, split=split) for _ in range(size)]
+               image_size: int, split: str = "train", kinds: tuple[str, ...] = world.EDIT_KINDS) -> GenBatch:
+    edits = [_edit_of(rng, kinds, split) for _ in range(size)]
     ids = [_maybe_null(rng, edit_prompts(tokenizer, e.instruction, tokens_per_image)) for e in edits]
     padded, mask = left_pad(ids, tokenizer.pad_id)
     return GenBatch(

@@ -36,7 +36,7 @@ from unilip.train.batches import KNOWLEDGE_SHARE, PromptMix  # noqa: E402
 from unilip.train.loop import StageSettings, run_stage  # noqa: E402
 from unilip.train.prefetch import Prefetcher  # noqa: E402
 from unilip.train.recipe import QUICK_BATCH, QUICK_STEPS, RANK_SEED_STRIDE, gen2_groups  # noqa: E402
-from unilip.world import GEN_CATEGORIES  # noqa: E402
+from unilip.world import EDIT_KINDS, GEN_CATEGORIES  # noqa: E402
 
 STAGE = "gen2_continued"
 DEFAULT_BATCH = 512
@@ -70,6 +70,8 @@ class ContinueSettings:
     logit_mean: float = 0.0
     # Data-parallel training processes (CPU only): each draws its own share of every batch.
     workers: int = 1
+    # Edit kinds the edit pairs are drawn from (a focus on the weakest, as placement prompts had).
+    edit_kinds: tuple[str, ...] = EDIT_KINDS
 
 
 def frozen_state(model: UniLIP) -> dict[str, torch.Tensor]:
@@ -99,7 +101,7 @@ def _train(settings: ContinueSettings) -> None:
                           budget_seconds=None if settings.minutes is None else settings.minutes * 60)
     make = functools.partial(stages.generation_batches, tokenizer=tokenizer, config=model.config,
                              batch_size=settings.batch // settings.workers, edit_share=settings.edit_share,
-                             mix=settings.mix)
+                             mix=settings.mix, edit_kinds=settings.edit_kinds)
     rank = data_parallel.rank()
     generator = torch.Generator().manual_seed(settings.seed + SEED_OFFSET + RANK_SEED_STRIDE * rank)
     depth = QUEUE_DEPTH_PER_WORKER * settings.data_workers
@@ -116,7 +118,7 @@ def _train(settings: ContinueSettings) -> None:
         raise RuntimeError(f"weights outside gen2's groups changed: {changed[:5]}")
     made = {"from": str(settings.checkpoint), "steps": int(timing["steps"]), "batch": settings.batch,
             "lr": settings.lr, "edit_share": settings.edit_share, "mix": dataclasses.asdict(settings.mix),
-            "logit_mean": settings.logit_mean, "seconds": round(timing["seconds"], 1),
+            "logit_mean": settings.logit_mean, "edit_kinds": list(settings.edit_kinds), "seconds": round(timing["seconds"], 1),
             "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu", "workers": settings.workers}
     # A model continued twice keeps both records, oldest first.
     runs = [*checkpoint.meta.get("continued_generation", []), made]
@@ -143,6 +145,8 @@ def parse_args(argv: list[str] | None = None) -> ContinueSettings:
                         help="share of text-to-image prompts that are knowledge prompts")
     parser.add_argument("--categories", default=",".join(GEN_CATEGORIES),
                         help="GenEval categories of the other text-to-image prompts, comma-separated")
+    parser.add_argument("--edit-kinds", default=",".join(EDIT_KINDS),
+                        help="edit kinds the edit pairs are drawn from, comma-separated")
     parser.add_argument("--logit-mean", type=float, default=0.0,
                         help="centre of the logit-normal timesteps (above 0: more high-noise steps)")
     parser.add_argument("--workers", type=int, default=1, help="data-parallel training processes (CPU only)")
@@ -166,13 +170,16 @@ def parse_args(argv: list[str] | None = None) -> ContinueSettings:
         mix = PromptMix(args.placement_share, args.knowledge_share, tuple(args.categories.split(",")))
     except ValueError as e:
         parser.error(f"--placement-share, --knowledge-share and --categories must make a prompt mix: {e}")
+    edit_kinds = tuple(args.edit_kinds.split(","))
+    if not set(edit_kinds) <= set(EDIT_KINDS):
+        parser.error(f"--edit-kinds must be some of {','.join(EDIT_KINDS)}, got {args.edit_kinds}")
     if args.minutes is not None and args.minutes <= 0:
         parser.error("--minutes must be positive")
     if not args.checkpoint.is_file():
         parser.error(f"--checkpoint {args.checkpoint} is not a file")
     return ContinueSettings(args.checkpoint, args.run_dir, args.device, args.batch, args.lr, args.minutes,
                             args.max_steps, args.edit_share, args.data_workers, args.seed, mix,
-                            args.logit_mean, args.workers)
+                            args.logit_mean, args.workers, edit_kinds)
 
 
 def main() -> None:

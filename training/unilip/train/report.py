@@ -127,6 +127,13 @@ def _mix_words(record: dict) -> str:
     return ", ".join(parts)
 
 
+def _edit_words(record: dict) -> str:
+    """A continuation's edit share, with its edit kinds when they were not all of them."""
+    kinds = record.get("edit_kinds", world.EDIT_KINDS)
+    share = f"{record['edit_share']:g}"
+    return share if len(kinds) == len(world.EDIT_KINDS) else f"{share} ({'+'.join(kinds)})"
+
+
 def continuations(runs: list[dict], carried: bool) -> list[str]:
     """The continuations of gen2 (`unilip.train.continue_generation`) the model had after the recipe."""
     out = ["", "## Generation continued after the recipe", "",
@@ -140,7 +147,7 @@ def continuations(runs: list[dict], carried: bool) -> list[str]:
                          "timestep logit mean", "minutes"],
                         [[r["from"], r["device"] + (f" x {r['workers']}" if r.get("workers", 1) > 1 else ""),
                           str(r["steps"]), str(r["batch"]), str(r["steps"] * r["batch"]), f"{r['lr']:g}",
-                          f"{r['edit_share']:g}", _mix_words(r), f"{r.get('logit_mean', 0.0):g}",
+                          _edit_words(r), _mix_words(r), f"{r.get('logit_mean', 0.0):g}",
                           f"{r['seconds'] / 60:.1f}"] for r in runs])
 
 

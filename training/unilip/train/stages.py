@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from unilip import world
 from unilip.config import UniLIPConfig
 from unilip.model import UniLIP
 from unilip.model.condition import build_condition
@@ -118,13 +119,14 @@ def edit_count(batch_size: int, edit_share: float) -> int:
 
 
 def generation_batches(rng: np.random.Generator, tokenizer: Tokenizer, config: UniLIPConfig, batch_size: int,
-                       edit_share: float = EDIT_SHARE, mix: batches.PromptMix = batches.PromptMix()) -> GenerationPair:
-    """A text-to-image batch drawn from `mix` and an edit batch that together hold `batch_size` samples
-    (at least one edit)."""
+                       edit_share: float = EDIT_SHARE, mix: batches.PromptMix = batches.PromptMix(),
+                       edit_kinds: tuple[str, ...] = world.EDIT_KINDS) -> GenerationPair:
+    """A text-to-image batch drawn from `mix` and an edit batch of `edit_kinds` that together hold
+    `batch_size` samples (at least one edit)."""
     n_edit = edit_count(batch_size, edit_share)
     tokens, size = config.vision.tokens_per_image, config.vision.image_size
     return (batches.text_to_image_batch(rng, tokenizer, batch_size - n_edit, tokens, size, mix=mix),
-            batches.edit_batch(rng, tokenizer, n_edit, tokens, size))
+            batches.edit_batch(rng, tokenizer, n_edit, tokens, size, kinds=edit_kinds))
 
 
 def generation_loss(model: UniLIP, pair: GenerationPair, generator: torch.Generator,
