@@ -281,6 +281,16 @@ def test_the_sweep_takes_each_task_its_best_guidance_at_the_shift_where_they_add
     assert chosen.for_edits().guidance == 2.0 and chosen.for_edits().shift == 3.0
 
 
+def test_the_sweep_draws_as_many_tasks_as_asked_and_refuses_none(tmp_path, capsys):
+    args = sampler_sweep.parse_args(["--run-dir", str(tmp_path), "--per-category", "50", "--edits", "200"])
+    assert (args.per_category, args.edits) == (50, 200)
+    assert sampler_sweep.parse_args(["--run-dir", str(tmp_path)]).per_category == sampler_sweep.PER_CATEGORY
+    for bad in (["--per-category", "0"], ["--edits", "0"]):
+        with pytest.raises(SystemExit):
+            sampler_sweep.parse_args(["--run-dir", str(tmp_path), *bad])
+        assert "must be at least 1" in capsys.readouterr().err
+
+
 def test_the_position_probe_finds_cells_only_where_features_carry_them(tokenizer):
     torch.manual_seed(0)
     model = UniLIP(shapes(vocab_size=len(tokenizer))).eval()
