@@ -8,7 +8,7 @@ import pytest
 
 from test_world_text import resolve
 from unilip.world import EDIT_KINDS, GRID, MAX_OBJECTS, EditError, Obj, Scene, SceneError, SplitError
-from unilip.world import edit_instruction, is_heldout, sample_scene
+from unilip.world import edit_instruction, edit_kinds, is_heldout, sample_scene
 
 _CELLS = "|".join(sorted(GRID, key=len, reverse=True))
 _SIZE_WORDS = {"bigger": "large", "larger": "large", "smaller": "small", "large": "large", "small": "small"}
@@ -116,6 +116,15 @@ def test_impossible_edits_are_refused():
         edit_instruction(full, np.random.default_rng(0), split="dev")
     with pytest.raises(SceneError):
         edit_instruction("a scene", np.random.default_rng(0))
+
+
+def test_edit_kinds_names_all_one_or_several_kinds():
+    assert edit_kinds(None) == EDIT_KINDS
+    assert edit_kinds("move") == ("move",)
+    assert edit_kinds(["add", "move"]) == ("add", "move")
+    for unknown in ("rotate", ("move", "rotate"), ()):
+        with pytest.raises(EditError, match="unknown edit kind"):
+            edit_kinds(unknown)
 
 
 def test_an_empty_scene_can_only_grow():

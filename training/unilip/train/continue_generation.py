@@ -36,7 +36,7 @@ from unilip.train.batches import KNOWLEDGE_SHARE, PromptMix  # noqa: E402
 from unilip.train.loop import StageSettings, run_stage  # noqa: E402
 from unilip.train.prefetch import Prefetcher  # noqa: E402
 from unilip.train.recipe import QUICK_BATCH, QUICK_STEPS, RANK_SEED_STRIDE, gen2_groups  # noqa: E402
-from unilip.world import EDIT_KINDS, GEN_CATEGORIES  # noqa: E402
+from unilip.world import EDIT_KINDS, GEN_CATEGORIES, EditError, edit_kinds  # noqa: E402
 
 STAGE = "gen2_continued"
 DEFAULT_BATCH = 512
@@ -118,7 +118,8 @@ def _train(settings: ContinueSettings) -> None:
         raise RuntimeError(f"weights outside gen2's groups changed: {changed[:5]}")
     made = {"from": str(settings.checkpoint), "steps": int(timing["steps"]), "batch": settings.batch,
             "lr": settings.lr, "edit_share": settings.edit_share, "mix": dataclasses.asdict(settings.mix),
-            "logit_mean": settings.logit_mean, "edit_kinds": list(settings.edit_kinds), "seconds": round(timing["seconds"], 1),
+            "logit_mean": settings.logit_mean, "edit_kinds": list(settings.edit_kinds),
+            "seconds": round(timing["seconds"], 1),
             "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu", "workers": settings.workers}
     # A model continued twice keeps both records, oldest first.
     runs = [*checkpoint.meta.get("continued_generation", []), made]
@@ -170,16 +171,17 @@ def parse_args(argv: list[str] | None = None) -> ContinueSettings:
         mix = PromptMix(args.placement_share, args.knowledge_share, tuple(args.categories.split(",")))
     except ValueError as e:
         parser.error(f"--placement-share, --knowledge-share and --categories must make a prompt mix: {e}")
-    edit_kinds = tuple(args.edit_kinds.split(","))
-    if not set(edit_kinds) <= set(EDIT_KINDS):
-        parser.error(f"--edit-kinds must be some of {','.join(EDIT_KINDS)}, got {args.edit_kinds}")
+    try:
+        kinds = edit_kinds(tuple(args.edit_kinds.split(",")))
+    except EditError as e:
+        parser.error(f"--edit-kinds must name edit kinds: {e}")
     if args.minutes is not None and args.minutes <= 0:
         parser.error("--minutes must be positive")
     if not args.checkpoint.is_file():
         parser.error(f"--checkpoint {args.checkpoint} is not a file")
     return ContinueSettings(args.checkpoint, args.run_dir, args.device, args.batch, args.lr, args.minutes,
                             args.max_steps, args.edit_share, args.data_workers, args.seed, mix,
-                            args.logit_mean, args.workers, edit_kinds)
+                            args.logit_mean, args.workers, kinds)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from .captions import caption
 from .detector import Detection, detect, scene_from_image
-from .edits import EDIT_KINDS, Edit, edit_instruction
+from .edits import EDIT_KINDS, Edit, edit_instruction, edit_kinds
 from .errors import DetectionError, EditError, ImageError, PromptError, SceneError, SplitError, WorldError
 from .knowledge import knowledge_prompt
 from .metrics import psnr, ssim
@@ -55,6 +55,7 @@ __all__ = [
     "detect",
     "draw_request",
     "edit_instruction",
+    "edit_kinds",
     "edit_request",
     "gen_prompt",
     "is_heldout",

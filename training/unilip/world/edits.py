@@ -98,6 +98,14 @@ def _instruction(change: _Change, kind: str, source: Scene, split: str, rng: np.
     )
 
 
+def edit_kinds(kind: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The kinds `kind` names: every kind for None, one for a name, several for a tuple of names."""
+    kinds = EDIT_KINDS if kind is None else (kind,) if isinstance(kind, str) else tuple(kind)
+    if not kinds or not set(kinds) <= set(EDIT_KINDS):
+        raise EditError(f"unknown edit kind {kind!r}; expected one or more of {EDIT_KINDS}")
+    return kinds
+
+
 def edit_instruction(
     scene: Scene, rng: np.random.Generator, kind: str | tuple[str, ...] | None = None, split: str = "train"
 ) -> Edit:
@@ -106,9 +114,7 @@ def edit_instruction(
     check_split(split)
     if not isinstance(scene, Scene):
         raise SceneError(f"edit_instruction needs a Scene, got {type(scene).__name__}")
-    kinds = EDIT_KINDS if kind is None else (kind,) if isinstance(kind, str) else tuple(kind)
-    if not kinds or not set(kinds) <= set(EDIT_KINDS):
-        raise EditError(f"unknown edit kind {kind!r}; expected one or more of {EDIT_KINDS}")
+    kinds = edit_kinds(kind)
     if split == "train" and not pairs_fit_split([(o.shape, o.color) for o in scene.objects], split):
         raise SplitError("a train edit needs a source scene without held-out pairs")
 
