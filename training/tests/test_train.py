@@ -80,6 +80,13 @@ def test_edits_of_chosen_kinds_are_drawn_again_on_scenes_that_allow_none():
     assert all(len(e.source.objects) < world.MAX_OBJECTS for e in edits)
 
 
+def test_edit_kinds_that_no_scene_allows_are_an_error_not_an_endless_draw(monkeypatch):
+    full = world.sample_scene(np.random.default_rng(0), n_objects=world.MAX_OBJECTS)
+    monkeypatch.setattr(world, "sample_scene", lambda rng, split="train": full)
+    with pytest.raises(world.EditError, match=f"none of {batches.MAX_EDIT_SCENES} train scenes"):
+        batches._edit_of(np.random.default_rng(0), ("add",), "train")
+
+
 @pytest.mark.parametrize(("placement", "knowledge", "categories"), [
     (-0.1, 0.1, world.GEN_CATEGORIES), (0.8, 0.3, world.GEN_CATEGORIES), (0.1, 0.1, ()), (0.1, 0.1, ("colour",))])
 def test_a_prompt_mix_that_cannot_be_drawn_is_refused(placement, knowledge, categories):
@@ -289,6 +296,10 @@ def test_the_sweep_draws_as_many_tasks_as_asked_and_refuses_none(tmp_path, capsy
         with pytest.raises(SystemExit):
             sampler_sweep.parse_args(["--run-dir", str(tmp_path), *bad])
         assert "must be at least 1" in capsys.readouterr().err
+    for counts in (["--per-category", "50"], ["--edits", "200"]):
+        with pytest.raises(SystemExit):
+            sampler_sweep.parse_args(["--run-dir", str(tmp_path), "--quick", *counts])
+        assert "must not be given with --quick" in capsys.readouterr().err
 
 
 def test_the_position_probe_finds_cells_only_where_features_carry_them(tokenizer):

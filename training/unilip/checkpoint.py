@@ -21,9 +21,9 @@ from unilip.tokenizer import TOKENIZER_FILES, Tokenizer, TokenizerError, read_to
 
 CHECKPOINT_FORMAT = 1
 # Meta records of what changed a model after the recipe's stages (`unilip.train.distinct_places`,
-# `unilip.train.continue_generation`), oldest first: a package's provenance carries them and an import
-# reads them back, so a model trained further keeps its whole history.
-AFTER_RECIPE = ("distinct_places", "continued_generation")
+# `unilip.train.continue_generation`, `unilip.train.continue_understanding`), oldest first: a package's
+# provenance carries them and an import reads them back, so a model trained further keeps its whole history.
+AFTER_RECIPE = ("distinct_places", "continued_generation", "continued_understanding")
 
 
 class CheckpointError(ValueError):

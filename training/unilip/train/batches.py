@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -13,11 +14,14 @@ from unilip.chat_template import IMG_CONTEXT
 from unilip.pipelines import left_pad
 from unilip.templates import edit_prompts, generate_prompts
 from unilip.tokenizer import Tokenizer
-from unilip.train.chats import IGNORE, EncodedChat, encode_chat, sample_chat
+from unilip.train.chats import IGNORE, EncodedChat, encode_chat, focus_chat, sample_chat
 
 # Share of text-to-image prompts that are knowledge prompts (the rest spread over GenEval's categories).
 KNOWLEDGE_SHARE = 0.15
 NULL_PROMPT_RATE = 0.1
+# Scenes drawn for an edit of the asked kinds before giving up: a full scene (the only one that allows no
+# add) comes about once in MAX_OBJECTS draws, so 1000 misses mean the kinds never fit the split.
+MAX_EDIT_SCENES = 1000
 
 
 def pixels_of(scenes: list[world.Scene], image_size: int) -> torch.Tensor:
@@ -29,6 +33,17 @@ def pixels_of(scenes: list[world.Scene], image_size: int) -> torch.Tensor:
 def random_scene_pixels(rng: np.random.Generator, size: int, image_size: int) -> torch.Tensor:
     """`size` fresh training scenes, rendered: (B, 3, S, S)."""
     return pixels_of([world.sample_scene(rng) for _ in range(size)], image_size)
+
+
+Batch = TypeVar("Batch")
+
+
+def _moved(batch: Batch, device: torch.device) -> Batch:
+    """A dataclass of tensors (or None) with every tensor on `device`."""
+    def move(t: torch.Tensor | None) -> torch.Tensor | None:
+        return None if t is None else t.to(device, non_blocking=True)
+
+    return type(batch)(*(move(getattr(batch, f.name)) for f in fields(batch)))
 
 
 def right_pad(sequences: list[list[int]], value: int) -> torch.Tensor:
@@ -61,6 +76,9 @@ class ChatBatch:
     labels: torch.Tensor  # (R, T), IGNORE outside assistant answers
     pixels: torch.Tensor | None  # (I, 3, S, S), one per chat that has an image, in row-major order
     image_positions: torch.Tensor  # (R, T) bool, True at <IMG_CONTEXT>
+
+    def to(self, device: torch.device) -> ChatBatch:
+        return _moved(self, device)
 
 
 def pack_rows(lengths: list[int]) -> list[list[int]]:
@@ -102,9 +120,11 @@ def layout_chats(chats: list[EncodedChat], rows: list[list[int]], tokenizer: Tok
 
 
 def chat_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens_per_image: int,
-               image_size: int, split: str = "train") -> ChatBatch:
-    """`size` fresh chats, packed."""
-    chats = [encode_chat(sample_chat(rng, split), tokenizer, tokens_per_image) for _ in range(size)]
+               image_size: int, split: str = "train", focus: int = 0,
+               focus_qtypes: tuple[str, ...] = world.QTYPES) -> ChatBatch:
+    """`size` fresh chats, packed: `focus` focus chats on `focus_qtypes`, the rest from the recipe's mix."""
+    drawn = [focus_chat(rng, focus_qtypes, split) if i < focus else sample_chat(rng, split) for i in range(size)]
+    chats = [encode_chat(chat, tokenizer, tokens_per_image) for chat in drawn]
     return layout_chats(chats, pack_rows([len(c.ids) for c in chats]), tokenizer, image_size)
 
 
@@ -117,10 +137,7 @@ class GenBatch:
     image_positions: torch.Tensor | None  # (B, T) bool
 
     def to(self, device: torch.device) -> GenBatch:
-        def move(t: torch.Tensor | None) -> torch.Tensor | None:
-            return None if t is None else t.to(device, non_blocking=True)
-
-        return GenBatch(*(move(getattr(self, f.name)) for f in fields(self)))
+        return _moved(self, device)
 
 
 def _maybe_null(rng: np.random.Generator, pair: tuple[list[int], list[int]]) -> list[int]:
@@ -167,12 +184,14 @@ def text_to_image_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: in
 def _edit_of(rng: np.random.Generator, kinds: tuple[str, ...], split: str) -> world.Edit:
     """An edit of one of `kinds` on a fresh scene, drawn again while the scene allows none of them (only
     adds can: a full scene has no room). With every kind the first scene always fits, so the stream is the
-    one drawn before kinds could be chosen."""
-    while True:
+    one drawn before kinds could be chosen. Kinds that no scene of `split` allows are an EditError after
+    MAX_EDIT_SCENES scenes, not an endless loop."""
+    for _ in range(MAX_EDIT_SCENES):
         try:
             return world.edit_instruction(world.sample_scene(rng, split=split), rng, kinds, split=split)
-        except world.EditError:
-            continue
+        except world.EditError as error:
+            last = error
+    raise world.EditError(f"none of {MAX_EDIT_SCENES} {split} scenes allowed an edit of {kinds}: {last}")
 
 
 def edit_batch(rng: np.random.Generator, tokenizer: Tokenizer, size: int, tokens_per_image: int,

@@ -26,6 +26,9 @@ IMAGE_FIRST_RATE = 0.7
 # Share of chats whose image was drawn by the assistant earlier in the chat, not uploaded.
 DRAWN_IMAGE_RATE = 0.2
 CAPTION_RATE = 0.2
+# Objects in a focus chat's scene (fewest, most): at least two, so every question type can be asked and
+# a question must pick its object out.
+FOCUS_OBJECTS = (2, 4)
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,16 @@ def edit_chat(rng: np.random.Generator, split: str = "train") -> Chat:
         ]
     messages.append({"role": "assistant", "content": ROUTE_ANSWERS["edit"]})
     return Chat(messages, scene)
+
+
+def focus_chat(rng: np.random.Generator, qtypes: tuple[str, ...], split: str = "train") -> Chat:
+    """One question of `qtypes` right after an image of FOCUS_OBJECTS objects, and nothing else: the mix
+    asks each kind of question too rarely, after too much else, for reading one object of several."""
+    scene = world.sample_scene(rng, split=split, n_objects=int(rng.integers(FOCUS_OBJECTS[0], FOCUS_OBJECTS[1] + 1)))
+    asked = [qa for qa in world.qa_pairs(scene, rng, split) if qa.qtype in qtypes]
+    qa = asked[int(rng.integers(len(asked)))]
+    return Chat([{"role": "user", "content": image_turn(qa.question)}, {"role": "assistant", "content": qa.answer}],
+                scene)
 
 
 def sample_chat(rng: np.random.Generator, split: str = "train") -> Chat:

@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
-import json
 import os
-import time
 from pathlib import Path
 
 # See recipe.py: one BLAS thread, set before numpy/torch load.
@@ -29,9 +27,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import torch  # noqa: E402
 
-from unilip.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
-from unilip.model import UniLIP  # noqa: E402
-from unilip.train import data_parallel, stages  # noqa: E402
+from unilip.checkpoint import load_checkpoint  # noqa: E402
+from unilip.train import continuation, data_parallel, stages  # noqa: E402
 from unilip.train.batches import KNOWLEDGE_SHARE, PromptMix  # noqa: E402
 from unilip.train.loop import StageSettings, run_stage  # noqa: E402
 from unilip.train.prefetch import Prefetcher  # noqa: E402
@@ -74,16 +71,9 @@ class ContinueSettings:
     edit_kinds: tuple[str, ...] = EDIT_KINDS
 
 
-def frozen_state(model: UniLIP) -> dict[str, torch.Tensor]:
-    """Copies of every weight gen2 does not train."""
-    trained = {id(p) for group in gen2_groups(model) for p in group.params}
-    return {name: p.detach().cpu().clone() for name, p in model.named_parameters() if id(p) not in trained}
-
-
 def continue_generation(settings: ContinueSettings) -> dict:
     """Trains in `settings.workers` processes; returns the record it added to the model's meta."""
-    data_parallel.launch(_train, (settings,), settings.workers)
-    return load_checkpoint(settings.run_dir / "final.pt").meta["continued_generation"][-1]
+    return continuation.launch(_train, settings, "continued_generation")
 
 
 def _train(settings: ContinueSettings) -> None:
@@ -95,7 +85,7 @@ def _train(settings: ContinueSettings) -> None:
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
     model = checkpoint.model.to(device)
-    before = frozen_state(model)
+    before = continuation.frozen_state(model, gen2_groups(model))
     stage = StageSettings(STAGE, settings.max_steps, settings.lr, warmup=min(WARMUP_STEPS, settings.max_steps),
                           checkpoint_every=min(CHECKPOINT_EVERY, settings.max_steps),
                           budget_seconds=None if settings.minutes is None else settings.minutes * 60)
@@ -113,29 +103,18 @@ def _train(settings: ContinueSettings) -> None:
     if not data_parallel.is_main():
         return
     model = model.cpu()
-    changed = [name for name, value in frozen_state(model).items() if not torch.equal(value, before[name])]
-    if changed:
-        raise RuntimeError(f"weights outside gen2's groups changed: {changed[:5]}")
+    continuation.check_unchanged(model, before, "gen2's groups")
     made = {"from": str(settings.checkpoint), "steps": int(timing["steps"]), "batch": settings.batch,
             "lr": settings.lr, "edit_share": settings.edit_share, "mix": dataclasses.asdict(settings.mix),
             "logit_mean": settings.logit_mean, "edit_kinds": list(settings.edit_kinds),
             "seconds": round(timing["seconds"], 1),
-            "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu", "workers": settings.workers}
-    # A model continued twice keeps both records, oldest first.
-    runs = [*checkpoint.meta.get("continued_generation", []), made]
-    save_checkpoint(settings.run_dir / "final.pt", model, checkpoint.tokenizer_files,
-                    {**checkpoint.meta, "continued_generation": runs})
-    (settings.run_dir / "timings.json").write_text(json.dumps({STAGE: timing}, indent=2))
+            "device": continuation.device_name(device), "workers": settings.workers}
+    continuation.save_continued(checkpoint, model, settings.run_dir, "continued_generation", made, STAGE, timing)
 
 
 def parse_args(argv: list[str] | None = None) -> ContinueSettings:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--checkpoint", type=Path, required=True, help="a finished model's final.pt")
-    parser.add_argument("--run-dir", type=Path, required=True, help="where checkpoints, the log and final.pt go")
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
-                        help="torch device (default: cuda when there is one)")
-    parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="samples per step")
-    parser.add_argument("--lr", type=float, default=DEFAULT_LR, help="peak learning rate")
+    continuation.add_run_arguments(parser, DEFAULT_BATCH, DEFAULT_LR)
     parser.add_argument("--minutes", type=float, default=DEFAULT_MINUTES, help="wall-clock budget of the stage")
     parser.add_argument("--max-steps", type=int, default=100_000, help="steps at most (the cosine spans the "
                         "budget or these, whichever ends first)")
@@ -150,19 +129,15 @@ def parse_args(argv: list[str] | None = None) -> ContinueSettings:
                         help="edit kinds the edit pairs are drawn from, comma-separated")
     parser.add_argument("--logit-mean", type=float, default=0.0,
                         help="centre of the logit-normal timesteps (above 0: more high-noise steps)")
-    parser.add_argument("--workers", type=int, default=1, help="data-parallel training processes (CPU only)")
     parser.add_argument("--data-workers", type=int, default=max(1, (os.cpu_count() or 2) - 2),
                         help="processes drawing batches (default: all cores but two)")
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_STEPS} steps of {QUICK_BATCH} (smoke run)")
     args = parser.parse_args(argv)
     if args.quick:
         args.batch, args.max_steps, args.minutes, args.data_workers = QUICK_BATCH, QUICK_STEPS, None, 1
-    if args.max_steps < 1 or args.data_workers < 1 or args.workers < 1:
-        parser.error("--max-steps, --data-workers and --workers must be at least 1")
-    if args.workers > 1 and (args.device != "cpu" or args.batch % args.workers):
-        parser.error(f"--workers above 1 must run on --device cpu and split --batch evenly, got {args.workers} "
-                     f"workers on {args.device} for a batch of {args.batch}")
+    if args.max_steps < 1 or args.data_workers < 1:
+        parser.error("--max-steps and --data-workers must be at least 1")
+    continuation.check_run_arguments(parser, args)
     per_worker = args.batch // args.workers
     if not 0 < args.edit_share < 1 or per_worker - stages.edit_count(per_worker, args.edit_share) < 1:
         parser.error("--edit-share must be between 0 and 1 and leave at least one drawing and one edit in "
@@ -177,19 +152,13 @@ def parse_args(argv: list[str] | None = None) -> ContinueSettings:
         parser.error(f"--edit-kinds must name edit kinds: {e}")
     if args.minutes is not None and args.minutes <= 0:
         parser.error("--minutes must be positive")
-    if not args.checkpoint.is_file():
-        parser.error(f"--checkpoint {args.checkpoint} is not a file")
     return ContinueSettings(args.checkpoint, args.run_dir, args.device, args.batch, args.lr, args.minutes,
                             args.max_steps, args.edit_share, args.data_workers, args.seed, mix,
                             args.logit_mean, args.workers, kinds)
 
 
 def main() -> None:
-    settings = parse_args()
-    began = time.monotonic()
-    made = continue_generation(settings)
-    print(json.dumps(made))
-    print(f"{STAGE} done in {time.monotonic() - began:.0f}s -> {settings.run_dir / 'final.pt'}", flush=True)
+    continuation.main(parse_args, continue_generation, STAGE)
 
 
 if __name__ == "__main__":

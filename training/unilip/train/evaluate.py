@@ -228,8 +228,9 @@ def stage_sections(run_dir: Path, model: UniLIP, tokenizer: Tokenizer, scenes: i
 
 
 def carried_sections(base_eval: dict) -> dict:
-    """The same figures from the eval.json of the model a run continued (`continue_generation`), whose
-    encoder, mlp1, LLM and decoders it did not train."""
+    """The same figures from the eval.json of the model a run continued (`continue_generation`,
+    `continue_understanding`), whose encoder, mlp1 and decoders it did not train; original-encoder QA was
+    measured with the base model's LLM."""
     return {
         "original_encoder": base_eval["understanding"]["original_encoder"],
         "stage1": base_eval["reconstruction"]["stage1"],
@@ -281,7 +282,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a few samples per metric (CI smoke run)")
     parser.add_argument("--ablation", type=Path, help="ablation.json of `unilip.train.ablation`, kept in the report")
     parser.add_argument("--carry-from", type=Path, metavar="BASE_EVAL_JSON",
-                        help="a run of `unilip.train.continue_generation`: take the figures that need stage files "
+                        help="a run of `unilip.train.continue_generation` or `continue_understanding`: take the figures that need stage files "
                              "(original-encoder QA, stage-1 and stage-2 reconstruction) from the base model's eval")
     args = parser.parse_args()
     report = evaluate_run(args.run_dir, args.quick, args.carry_from)

@@ -96,6 +96,9 @@ def render(report: dict) -> str:
     places = report.get("meta", {}).get("distinct_places")
     if places:
         out += ["", render_places(places, "carried_from" in report)]
+    understood = report.get("meta", {}).get("continued_understanding")
+    if understood:
+        out += understanding_continuations(understood, "carried_from" in report)
     continued = report.get("meta", {}).get("continued_generation")
     if continued:
         out += continuations(continued, "carried_from" in report)
@@ -134,6 +137,27 @@ def _edit_words(record: dict) -> str:
     return share if len(kinds) == len(world.EDIT_KINDS) else f"{share} ({'+'.join(kinds)})"
 
 
+def understanding_continuations(runs: list[dict], carried: bool) -> list[str]:
+    """The LLM continuations (`unilip.train.continue_understanding`) the model had after the recipe."""
+    out = ["", "## Understanding continued after the recipe", "",
+           "The LLM alone trained further on question chats, in order, by `unilip.train.continue_understanding`, "
+           "in phases of steps with a share of focus chats (one question of the named types right after an image "
+           "of 2-4 objects) among the recipe's chats; every other weight stayed bit-identical."]
+    if carried:
+        out[-1] += (" QA with the original encoder is carried from the base model's evaluation, so it was measured "
+                    "with the LLM before these continuations (a package does not hold the original encoder).")
+    out.append("")
+    return out + _table(["from", "device", "steps", "batch", "peak lr", "phases (steps: focus share)",
+                         "focus questions", "minutes"],
+                        [[r["from"], _device_words(r), str(r["steps"]), str(r["batch"]), f"{r['lr']:g}",
+                          ", ".join(f"{p['steps']}: {p['focus_share']:g}" for p in r["phases"]),
+                          "+".join(r["focus_qtypes"]), f"{r['seconds'] / 60:.1f}"] for r in runs])
+
+
+def _device_words(record: dict) -> str:
+    return record["device"] + (f" x {record['workers']}" if record.get("workers", 1) > 1 else "")
+
+
 def continuations(runs: list[dict], carried: bool) -> list[str]:
     """The continuations of gen2 (`unilip.train.continue_generation`) the model had after the recipe."""
     out = ["", "## Generation continued after the recipe", "",
@@ -145,7 +169,7 @@ def continuations(runs: list[dict], carried: bool) -> list[str]:
     out.append("")
     return out + _table(["from", "device", "steps", "batch", "samples", "peak lr", "edit share", "text-to-image prompts",
                          "timestep logit mean", "minutes"],
-                        [[r["from"], r["device"] + (f" x {r['workers']}" if r.get("workers", 1) > 1 else ""),
+                        [[r["from"], _device_words(r),
                           str(r["steps"]), str(r["batch"]), str(r["steps"] * r["batch"]), f"{r['lr']:g}",
                           _edit_words(r), _mix_words(r), f"{r.get('logit_mean', 0.0):g}",
                           f"{r['seconds'] / 60:.1f}"] for r in runs])

@@ -93,10 +93,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run-dir", type=Path, required=True, help="a finished recipe run (final.pt inside)")
     parser.add_argument("--quick", action="store_true", help="one setting, a few tasks (CI smoke run)")
-    parser.add_argument("--per-category", type=int, default=PER_CATEGORY,
-                        help="Gen prompts per category at each setting")
-    parser.add_argument("--edits", type=int, default=EDITS, help="edit tasks at each setting")
+    parser.add_argument("--per-category", type=int,
+                        help=f"Gen prompts per category at each setting (default {PER_CATEGORY})")
+    parser.add_argument("--edits", type=int, help=f"edit tasks at each setting (default {EDITS})")
     args = parser.parse_args(argv)
+    if args.quick and (args.per_category is not None or args.edits is not None):
+        parser.error("--per-category and --edits must not be given with --quick, which sets its own few tasks")
+    args.per_category = PER_CATEGORY if args.per_category is None else args.per_category
+    args.edits = EDITS if args.edits is None else args.edits
     if args.per_category < 1 or args.edits < 1:
         parser.error(f"--per-category and --edits must be at least 1, got {args.per_category} and {args.edits}")
     return args

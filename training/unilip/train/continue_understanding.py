@@ -1,0 +1,161 @@
+"""The LLM continued from a finished model on question chats, in phases that each set the share of focus
+chats (one question of the chosen types right after an image of 2-4 objects) among the recipe's mix.
+
+    /usr/bin/python3 -m unilip.train.continue_understanding --checkpoint runs/bundled/final.pt \\
+        --run-dir runs/und --phases 3000:1,1500:0.5 --focus-qtypes shape_at --workers 2
+
+Only the LLM trains: the ViT and `mlp1` make the latents the DiT draws in, so they stay bit-identical
+(checked before saving). The LLM's hidden states are what the generation path reads, so a
+`continue_generation` run should follow before the model is evaluated for drawing. Session 19 found that
+`shape_at` (which object is at a named cell) rises only with many steps of focus chats, which make the LLM
+forget the other questions, and that a phase of the mix after it brings them back (docs/training.md).
+Writes `final.pt` (meta `continued_understanding` lists how each continuation was made) and `timings.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+from pathlib import Path
+
+# See recipe.py: one BLAS thread, set before numpy/torch load.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from unilip import world  # noqa: E402
+from unilip.checkpoint import load_checkpoint  # noqa: E402
+from unilip.model import UniLIP  # noqa: E402
+from unilip.train import batches, continuation, data_parallel, stages  # noqa: E402
+from unilip.train.loop import ParamGroup, StageSettings, run_stage  # noqa: E402
+from unilip.train.recipe import QUICK_BATCH, params  # noqa: E402
+
+STAGE = "mllm_continued"
+DEFAULT_BATCH = 32
+DEFAULT_LR = 5e-4
+DEFAULT_PHASES = "3000:1,1500:0.5"
+WARMUP_STEPS = 100
+CHECKPOINT_EVERY = 500
+# Apart from the recipe's stages (seeded 0..6) and continue_generation (100).
+SEED_OFFSET = 200
+
+
+@dataclasses.dataclass(frozen=True)
+class Phase:
+    steps: int
+    focus_share: float  # of each batch, the rest drawn from the recipe's chat mix
+
+
+@dataclasses.dataclass(frozen=True)
+class UnderstandingSettings:
+    checkpoint: Path
+    run_dir: Path
+    device: str
+    batch: int
+    lr: float
+    phases: tuple[Phase, ...]
+    focus_qtypes: tuple[str, ...]
+    workers: int = 1
+    seed: int = 0
+
+
+def llm_groups(model: UniLIP) -> list[ParamGroup]:
+    """What this continuation trains: the LLM alone (embeddings, layers and output head)."""
+    return [ParamGroup(params(model.llm))]
+
+
+def focus_count(step: int, phases: tuple[Phase, ...], batch: int) -> int:
+    """Focus chats in a batch of `batch` at `step` (a step past the last phase counts as in it)."""
+    end = 0
+    for phase in phases:
+        end += phase.steps
+        if step < end:
+            break
+    return round(batch * phase.focus_share)
+
+
+def continue_understanding(settings: UnderstandingSettings) -> dict:
+    """Trains in `settings.workers` processes; returns the record it added to the model's meta."""
+    return continuation.launch(_train, settings, "continued_understanding")
+
+
+def _train(settings: UnderstandingSettings) -> None:
+    checkpoint = load_checkpoint(settings.checkpoint)
+    tokenizer = checkpoint.tokenizer()
+    device = torch.device(settings.device)
+    model = checkpoint.model.to(device)
+    before = continuation.frozen_state(model, llm_groups(model))
+    steps = sum(p.steps for p in settings.phases)
+    # One warm-up and one cosine over all phases: a phase of the mix after a focus phase is a gentle
+    # return to every question, not a fresh start.
+    stage = StageSettings(STAGE, steps, settings.lr, warmup=min(WARMUP_STEPS, steps),
+                          checkpoint_every=min(CHECKPOINT_EVERY, steps))
+    rank = data_parallel.rank()
+    rng = np.random.default_rng([settings.seed, SEED_OFFSET] + ([rank] if rank else []))
+    per_worker = settings.batch // settings.workers
+    vision = model.config.vision
+
+    def step(i: int) -> dict[str, torch.Tensor]:
+        batch = batches.chat_batch(rng, tokenizer, per_worker, vision.tokens_per_image, vision.image_size,
+                                   focus=focus_count(i, settings.phases, per_worker),
+                                   focus_qtypes=settings.focus_qtypes)
+        return {"loss": stages.chat_loss(model, batch.to(device))}
+
+    timing = run_stage(model, llm_groups(model), step, stage, settings.run_dir)
+    if not data_parallel.is_main():
+        return
+    model = model.cpu()
+    continuation.check_unchanged(model, before, "the LLM")
+    made = {"from": str(settings.checkpoint), "steps": int(timing["steps"]), "batch": settings.batch,
+            "lr": settings.lr, "phases": [dataclasses.asdict(p) for p in settings.phases],
+            "focus_qtypes": list(settings.focus_qtypes), "seconds": round(timing["seconds"], 1),
+            "device": continuation.device_name(device), "workers": settings.workers}
+    continuation.save_continued(checkpoint, model, settings.run_dir, "continued_understanding", made, STAGE, timing)
+
+
+def parse_phases(text: str) -> tuple[Phase, ...]:
+    """"3000:1,1500:0.5" -> phases; ValueError on anything else."""
+    phases = []
+    for part in text.split(","):
+        steps, _, share = part.partition(":")
+        phase = Phase(int(steps), float(share))
+        if phase.steps < 1 or not 0 <= phase.focus_share <= 1:
+            raise ValueError(f"each phase needs at least 1 step and a focus share from 0 to 1, got {part!r}")
+        phases.append(phase)
+    return tuple(phases)
+
+
+def parse_args(argv: list[str] | None = None) -> UnderstandingSettings:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    continuation.add_run_arguments(parser, DEFAULT_BATCH, DEFAULT_LR)
+    parser.add_argument("--phases", default=DEFAULT_PHASES,
+                        help="STEPS:FOCUS_SHARE for each phase in order, comma-separated (share of focus chats "
+                             "in each batch; the rest are the recipe's chats)")
+    parser.add_argument("--focus-qtypes", default="shape_at",
+                        help=f"question types of the focus chats, comma-separated, from {', '.join(world.QTYPES)}")
+    parser.add_argument("--quick", action="store_true", help=f"one step of {QUICK_BATCH} per phase (smoke run)")
+    args = parser.parse_args(argv)
+    try:
+        phases = parse_phases(args.phases)
+    except ValueError as e:
+        parser.error(f"--phases must be STEPS:SHARE pairs, comma-separated: {e}")
+    qtypes = tuple(args.focus_qtypes.split(","))
+    if set(qtypes) - set(world.QTYPES):
+        parser.error(f"--focus-qtypes must name question types from {', '.join(world.QTYPES)}, got {args.focus_qtypes}")
+    if args.quick:
+        args.batch, phases = QUICK_BATCH, tuple(dataclasses.replace(p, steps=1) for p in phases)
+    continuation.check_run_arguments(parser, args)
+    if args.batch < args.workers:
+        parser.error(f"--batch must give each worker a chat, got {args.batch} for {args.workers} workers")
+    return UnderstandingSettings(args.checkpoint, args.run_dir, args.device, args.batch, args.lr, phases, qtypes,
+                                 args.workers, args.seed)
+
+
+def main() -> None:
+    continuation.main(parse_args, continue_understanding, STAGE)
+
+
+if __name__ == "__main__":
+    main()
