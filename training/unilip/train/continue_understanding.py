@@ -2,13 +2,17 @@
 chats (one question of the chosen types right after an image of 2-4 objects) among the recipe's mix.
 
     /usr/bin/python3 -m unilip.train.continue_understanding --checkpoint runs/bundled/final.pt \\
-        --run-dir runs/und --phases 3000:1,1500:0.5 --focus-qtypes shape_at --workers 2
+        --run-dir runs/focus --phases 3000:1 --focus-qtypes shape_at --workers 2 --lr 1e-3
+    /usr/bin/python3 -m unilip.train.continue_understanding --checkpoint runs/focus/final.pt \\
+        --run-dir runs/und --phases 1500:0.5 --focus-qtypes shape_at --workers 2 --lr 3e-4
 
 Only the LLM trains: the ViT and `mlp1` make the latents the DiT draws in, so they stay bit-identical
 (checked before saving). The LLM's hidden states are what the generation path reads, so a
 `continue_generation` run should follow before the model is evaluated for drawing. Session 19 found that
 `shape_at` (which object is at a named cell) rises only with many steps of focus chats, which make the LLM
-forget the other questions, and that a phase of the mix after it brings them back (docs/training.md).
+forget the other questions, and that a phase of the mix after it brings them back; session 20 that the
+focus phase needs a peak learning rate of 1e-3 (at 5e-4 its loss stayed flat in two runs), and the mix a
+lower one in a run of its own (docs/training.md).
 Writes `final.pt` (meta `continued_understanding` lists how each continuation was made) and `timings.json`.
 """
 
@@ -88,8 +92,8 @@ def _train(settings: UnderstandingSettings) -> None:
     model = checkpoint.model.to(device)
     before = continuation.frozen_state(model, llm_groups(model))
     steps = sum(p.steps for p in settings.phases)
-    # One warm-up and one cosine over all phases: a phase of the mix after a focus phase is a gentle
-    # return to every question, not a fresh start.
+    # One warm-up and one cosine over all phases; a run per phase gives each its own peak learning rate,
+    # which place-reading needed (docs/training.md, session 20).
     stage = StageSettings(STAGE, steps, settings.lr, warmup=min(WARMUP_STEPS, steps),
                           checkpoint_every=min(CHECKPOINT_EVERY, steps))
     rank = data_parallel.rank()
