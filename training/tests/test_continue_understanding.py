@@ -5,7 +5,7 @@ import torch
 from unilip import world
 from unilip.checkpoint import load_checkpoint
 from unilip.export import checkpoint_source
-from unilip.train import batches, chats, report
+from unilip.train import batches, chats, continuation, report
 from unilip.train import continue_generation as cg
 from unilip.train import continue_understanding as cu
 from unilip.train.chats import encode_chat, sample_chat
@@ -78,3 +78,15 @@ def test_continuing_trains_the_llm_alone_and_generation_can_follow_keeping_both_
     table = "\n".join(report.understanding_continuations([made], carried=True))
     assert "| cpu x 2 | 2 | 4 | 0.0005 | 1: 1, 1: 0.5 | shape_at+color |" in table
     assert "measured with the LLM before these continuations" in table
+
+
+def test_the_frozen_weight_check_sees_a_changed_frozen_weight_and_ignores_trained_ones(shapes_checkpoint):
+    model = load_checkpoint(shapes_checkpoint).model
+    before = continuation.frozen_state(model, cu.llm_groups(model))
+    with torch.no_grad():
+        next(model.llm.parameters()).add_(1.0)
+    continuation.check_unchanged(model, before, "the LLM")
+    with torch.no_grad():
+        next(model.vision.parameters()).add_(1.0)
+    with pytest.raises(RuntimeError, match="weights outside the LLM changed: \\['vision\\."):
+        continuation.check_unchanged(model, before, "the LLM")

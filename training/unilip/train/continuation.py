@@ -62,8 +62,8 @@ def frozen_state(model: UniLIP, trained: list[ParamGroup]) -> dict[str, torch.Te
 
 def check_unchanged(model: UniLIP, before: dict[str, torch.Tensor], what: str) -> None:
     """Raises when a weight of `before` (a `frozen_state`) differs in `model`."""
-    changed = [name for name, value in frozen_state(model, []).items()
-               if name in before and not torch.equal(value, before[name])]
+    now = dict(model.named_parameters())
+    changed = [name for name, value in before.items() if not torch.equal(now[name].detach().cpu(), value)]
     if changed:
         raise RuntimeError(f"weights outside {what} changed: {changed[:5]}")
 

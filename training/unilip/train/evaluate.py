@@ -282,8 +282,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a few samples per metric (CI smoke run)")
     parser.add_argument("--ablation", type=Path, help="ablation.json of `unilip.train.ablation`, kept in the report")
     parser.add_argument("--carry-from", type=Path, metavar="BASE_EVAL_JSON",
-                        help="a run of `unilip.train.continue_generation` or `continue_understanding`: take the figures that need stage files "
-                             "(original-encoder QA, stage-1 and stage-2 reconstruction) from the base model's eval")
+                        help="a run of `unilip.train.continue_generation` or `continue_understanding`: take the "
+                             "figures that need stage files (original-encoder QA, stage-1 and stage-2 "
+                             "reconstruction) from the base model's eval")
     args = parser.parse_args()
     report = evaluate_run(args.run_dir, args.quick, args.carry_from)
     if args.ablation is not None:
