@@ -5,9 +5,10 @@ import re
 import numpy as np
 import pytest
 
-from unilip.world import COLORS, GRID, QTYPES, SHAPES, Obj, Scene, SceneError, caption, is_heldout, qa_pairs
+from unilip.world import (COLORS, GRID, QTYPES, SHAPES, Obj, Scene, SceneError, caption, is_heldout, qa_pairs,
+                          where_qa)
 from unilip.world import sample_scene
-from unilip.world.refer import refer
+from unilip.world.refer import references, refer
 from unilip.world.scene import cell_row_col
 from unilip.world.words import NUMBER_WORDS, PLURALS, join_and
 
@@ -142,6 +143,27 @@ def test_train_questions_never_name_a_heldout_pair():
             words = qa.question.rstrip("?").split()
             for color, shape in zip(words, words[1:], strict=False):
                 assert not (color in COLORS and shape in SHAPES and is_heldout(shape, color))
+
+
+def test_where_names_an_object_without_its_place_and_answers_with_its_cell():
+    rng = np.random.default_rng(7)
+    asked = 0
+    for _ in range(300):
+        scene = sample_scene(rng)
+        qa = where_qa(scene, rng)
+        if qa is None:
+            continue
+        asked += 1
+        ref = qa.question.removeprefix("where is ").removeprefix("in which cell is ").rstrip("?")
+        assert resolve(scene, ref) == [scene.at(qa.answer)] and qa.qtype == "where"
+        assert not any(cell in ref for cell in GRID), qa.question
+    assert asked > 280
+
+
+def test_where_has_no_question_when_objects_differ_only_by_their_places():
+    twins = Scene((Obj("star", "red", "small", "top left"), Obj("star", "red", "small", "center")))
+    assert where_qa(twins, np.random.default_rng(0)) is None
+    assert references(twins, twins.objects[0]) == ["the star at the top left", "the red star at the top left"]
 
 
 def test_qa_rejects_an_empty_scene():

@@ -109,8 +109,14 @@ def edit_chat(rng: np.random.Generator, split: str = "train") -> Chat:
 def focus_chat(rng: np.random.Generator, qtypes: tuple[str, ...], split: str = "train") -> Chat:
     """One question of `qtypes` right after an image of FOCUS_OBJECTS objects, and nothing else: the mix
     asks each kind of question too rarely, after too much else, for reading one object of several."""
-    scene = world.sample_scene(rng, split=split, n_objects=int(rng.integers(FOCUS_OBJECTS[0], FOCUS_OBJECTS[1] + 1)))
-    asked = [qa for qa in world.qa_pairs(scene, rng, split) if qa.qtype in qtypes]
+    asked: list[world.QA] = []
+    while not asked:  # "where" alone has no question when the objects differ only by their places
+        n_objects = int(rng.integers(FOCUS_OBJECTS[0], FOCUS_OBJECTS[1] + 1))
+        scene = world.sample_scene(rng, split=split, n_objects=n_objects)
+        asked = [qa for qa in world.qa_pairs(scene, rng, split) if qa.qtype in qtypes]
+        # Drawn only when asked for, so the other types' chats stay those of runs made before it existed.
+        where = world.where_qa(scene, rng) if "where" in qtypes else None
+        asked += [where] if where else []
     qa = asked[int(rng.integers(len(asked)))]
     return Chat([{"role": "user", "content": image_turn(qa.question)}, {"role": "assistant", "content": qa.answer}],
                 scene)

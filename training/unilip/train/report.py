@@ -148,10 +148,11 @@ def understanding_continuations(runs: list[dict], carried: bool) -> list[str]:
                     "with the LLM before these continuations (a package does not hold the original encoder).")
     out.append("")
     return out + _table(["from", "device", "steps", "batch", "peak lr", "phases (steps: focus share)",
-                         "focus questions", "minutes"],
+                         "focus questions", "condition kept (weight)", "minutes"],
                         [[r["from"], _device_words(r), str(r["steps"]), str(r["batch"]), f"{r['lr']:g}",
                           ", ".join(f"{p['steps']}: {p['focus_share']:g}" for p in r["phases"]),
-                          "+".join(r["focus_qtypes"]), f"{r['seconds'] / 60:.1f}"] for r in runs])
+                          "+".join(r["focus_qtypes"]), f"{r.get('keep_generation', 0):g}",
+                          f"{r['seconds'] / 60:.1f}"] for r in runs])
 
 
 def _device_words(record: dict) -> str:

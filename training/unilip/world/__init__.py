@@ -7,7 +7,7 @@ from .errors import DetectionError, EditError, ImageError, PromptError, SceneErr
 from .knowledge import knowledge_prompt
 from .metrics import psnr, ssim
 from .prompts import GEN_CATEGORIES, KNOWLEDGE, PLACEMENT, GenPrompt, gen_prompt, placement_prompt, placement_text
-from .qa import QA, QTYPES, qa_pairs
+from .qa import QA, QTYPES, TRAINING_QTYPES, qa_pairs, where_qa
 from .render import render
 from .routes import chat_request, draw_request, edit_request
 from .scene import BACKGROUND, COLORS, GRID, IMAGE_SIZE, MAX_OBJECTS, SHAPES, SIZES, Obj, Scene, sample_scene
@@ -33,6 +33,7 @@ __all__ = [
     "SHAPES",
     "SIZES",
     "SPLITS",
+    "TRAINING_QTYPES",
     "VOCAB_WORDS",
     "Detection",
     "DetectionError",
@@ -73,4 +74,5 @@ __all__ = [
     "shapes_eval_gen",
     "ssim",
     "text_tokens",
+    "where_qa",
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import SceneError
-from .refer import refer
+from .refer import references, refer
 from .scene import COLORS, SHAPES, Scene
 from .spec import relation_holds
 from .split import check_split, pair_allowed
@@ -25,6 +25,10 @@ SHAPE_AT_QUESTIONS = ("what is at the {cell}?", "what shape is at the {cell}?")
 EXISTS_QUESTIONS = ("is there {thing}?", "does the image show {thing}?")
 RELATION_QUESTION = "is {a} {relation} {b}?"
 RELATIONS_ASKED = {"left_of": ("to the left of", "to the right of"), "above": ("above", "below")}
+# Asked in training only, never scored: finding an object by what it is and saying where it is, which is
+# half of every relation question.
+TRAINING_QTYPES = ("where",)
+WHERE_QUESTIONS = ("where is {ref}?", "in which cell is {ref}?")
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,15 @@ def _relation(scene: Scene, rng: np.random.Generator, qtype: str) -> QA:
     a, b = refer(scene, first, rng), refer(scene, second, rng)
     question = RELATION_QUESTION.format(a=a, relation=relation, b=b)
     return QA(question, YES if relation_holds(relation, first.cell, second.cell) else NO, qtype)
+
+
+def where_qa(scene: Scene, rng: np.random.Generator) -> QA | None:
+    """"where is the red circle?" -> "top left"; None when every object needs its place to be named."""
+    named = [(obj, phrases) for obj in scene.objects if (phrases := references(scene, obj, cell=False))]
+    if not named:
+        return None
+    obj, phrases = choose(rng, named)
+    return QA(choose(rng, WHERE_QUESTIONS).format(ref=choose(rng, phrases)), obj.cell, "where")
 
 
 def qa_pairs(scene: Scene, rng: np.random.Generator, split: str = "train") -> list[QA]:

@@ -33,13 +33,18 @@ def refer(scene: Scene, obj: Obj, rng: np.random.Generator, color: str = "option
     color "never" leaves the colour out (to ask for it); "always" names colour and shape together
     (to name a held-out pair).
     """
+    return choose(rng, references(scene, obj, color))
+
+
+def references(scene: Scene, obj: Obj, color: str = "optional", cell: bool = True) -> list[str]:
+    """Every phrase of `refer` that names only `obj`; without `cell`, none names its place (to ask for it)."""
     if color not in COLOR_MODES:
         raise SceneError(f"unknown color mode {color!r}; expected one of {COLOR_MODES}")
     if obj not in scene.objects:
         raise SceneError(f"{obj} is not in the scene")
-    unique = [
+    return [
         template.format(shape=obj.shape, color=obj.color, size=obj.size, cell=obj.cell)
         for template, named in _PHRASINGS[color]
-        if sum(all(getattr(o, a) == getattr(obj, a) for a in named) for o in scene.objects) == 1
+        if (cell or "cell" not in named)
+        and sum(all(getattr(o, a) == getattr(obj, a) for a in named) for o in scene.objects) == 1
     ]
-    return choose(rng, unique)
