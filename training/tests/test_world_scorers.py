@@ -14,9 +14,11 @@ from unilip.world import (
     Obj,
     Scene,
     WorldError,
+    drawn_at_cell,
     edit_instruction,
     gen_prompt,
     knowledge_prompt,
+    placement_prompt,
     psnr,
     qa_accuracy,
     qa_pairs,
@@ -178,3 +180,16 @@ def test_metric_limits_are_enforced():
         ssim(tiny, tiny)
     with pytest.raises(ImageError):
         psnr(EMPTY, EMPTY, np.zeros(EMPTY.shape[:2], dtype=bool))
+
+
+def test_a_placement_counts_only_the_named_shape_in_its_colour_at_the_named_cell():
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        prompt = placement_prompt(rng)
+        obj = prompt.scene.objects[0]
+        assert drawn_at_cell(obj, render(prompt.scene))
+        elsewhere = "center" if obj.cell != "center" else "top left"
+        assert not drawn_at_cell(obj, render(Scene((dataclasses.replace(obj, cell=elsewhere),))))
+        other = "red" if obj.color != "red" else "blue"
+        assert not drawn_at_cell(obj, render(Scene((dataclasses.replace(obj, color=other),))))
+    assert not drawn_at_cell(obj, EMPTY)

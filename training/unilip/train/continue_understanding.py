@@ -3,8 +3,11 @@ chats (one question of the chosen types right after an image of 2-4 objects) amo
 
     /usr/bin/python3 -m unilip.train.continue_understanding --checkpoint runs/bundled/final.pt \\
         --run-dir runs/focus --phases 3000:1 --focus-qtypes shape_at --workers 2 --lr 1e-3
-    /usr/bin/python3 -m unilip.train.continue_understanding --checkpoint runs/focus/final.pt \\
-        --run-dir runs/und --phases 1500:0.5 --focus-qtypes shape_at --workers 2 --lr 3e-4
+    K="--focus-qtypes shape_at --workers 2 --keep-generation 10 --keep-reference runs/bundled/final.pt"
+    /usr/bin/python3 -m unilip.train.continue_understanding $K --checkpoint runs/focus/final.pt \\
+        --run-dir runs/und --phases 1500:0.5 --lr 3e-4
+    /usr/bin/python3 -m unilip.train.continue_understanding $K --checkpoint runs/und/final.pt \\
+        --run-dir runs/und2 --phases 1500:0.25 --lr 2e-4
 
 Only the LLM trains: the ViT and `mlp1` make the latents the DiT draws in, so they stay bit-identical
 (checked before saving). The LLM's hidden states are what the generation path reads, so either
@@ -13,7 +16,8 @@ a `continue_generation` run should follow before the model is evaluated for draw
 `shape_at` (which object is at a named cell) rises only with many steps of focus chats, which make the LLM
 forget the other questions, and that a phase of the mix after it brings them back; session 20 that the
 focus phase needs a peak learning rate of 1e-3 (at 5e-4 its loss stayed flat in two runs), and the mix a
-lower one in a run of its own (docs/training.md).
+lower one in a run of its own; session 21 that the mix phases, with the condition held to the model the
+focus phase started from, bring generation back with it, so gen2 need not be trained again (docs/training.md).
 Writes `final.pt` (meta `continued_understanding` lists how each continuation was made) and `timings.json`.
 """
 
@@ -43,6 +47,9 @@ DEFAULT_LR = 5e-4
 DEFAULT_PHASES = "3000:1,1500:0.5"
 # A quarter of the chats: rendering and encoding the prompts' images costs more per sample than a chat.
 DEFAULT_KEEP_BATCH = 8
+# The condition is held on the prompts the model is asked to draw, prompts that name a cell among them (the
+# mix of the bundled model's gen2 continuations): without them, placement drifted (7 of 9 cells -> 6).
+KEEP_MIX = batches.PromptMix(placement=0.3)
 WARMUP_STEPS = 100
 CHECKPOINT_EVERY = 500
 # Apart from the recipe's stages (seeded 0..6) and continue_generation (100).
@@ -122,7 +129,8 @@ def _train(settings: UnderstandingSettings) -> None:
         losses = {"chat": stages.chat_loss(model, batch.to(device))}
         if reference is None:
             return {"loss": losses["chat"]}
-        pair = stages.generation_batches(rng, tokenizer, model.config, settings.keep_batch // settings.workers)
+        pair = stages.generation_batches(rng, tokenizer, model.config, settings.keep_batch // settings.workers,
+                                         mix=KEEP_MIX)
         losses["drift"] = condition_keeping.condition_drift(model, reference, tuple(b.to(device) for b in pair))
         return {**losses, "loss": losses["chat"] + settings.keep_generation * losses["drift"]}
 

@@ -32,6 +32,8 @@ from unilip.train.chats import ROUTE_ANSWERS, image_turn
 from unilip.train.greedy import greedy_answers
 
 BATCH = 32
+# Apart from the chunk seeds of the GenEval and knowledge prompts (GEN_SEED + chunk).
+PLACEMENT_SEED_OFFSET = 1000
 SPLITS = ("train", "heldout")
 # Seeds of the reported image tasks (a sampler sweep tunes on others, so it never sees these).
 GEN_SEED, EDIT_SEED = 4, 5
@@ -158,11 +160,19 @@ def generation(model: UniLIP, tokenizer: Tokenizer, per_category: int, split: st
     rng = np.random.default_rng(seed)
     prompts = [world.gen_prompt(rng, cat, split=split) for cat in world.GEN_CATEGORIES for _ in range(per_category)]
     prompts += [world.knowledge_prompt(rng, split=split) for _ in range(per_category)]
-    bar = ProgressBar(len(prompts) // BATCH + 1, f"generation ({split})") if progress else None
+    # Drawn apart and last, so the prompts and noise before them stay those of evaluations made before
+    # placement was scored.
+    placements = [world.placement_prompt(rng, split=split) for _ in range(per_category)]
+    chunks = -(-len(prompts) // BATCH) - (-len(placements) // BATCH)  # ceiling divisions
+    bar = ProgressBar(chunks, f"generation ({split})") if progress else None
     images = draw_texts(model, tokenizer, [p.text for p in prompts], seed, sampler, queries_only, bar)
     hits: dict[str, list[bool]] = defaultdict(list)
     for prompt, image in zip(prompts, images):
         hits[prompt.category].append(bool(world.score_gen(prompt, image)))
+    placed = draw_texts(model, tokenizer, [p.text for p in placements], seed + PLACEMENT_SEED_OFFSET, sampler,
+                        queries_only, bar)
+    # A placement prompt's spec leaves the cell out (it is a training prompt), so the cell is scored here.
+    hits[world.PLACEMENT] = [world.drawn_at_cell(p.scene.objects[0], image) for p, image in zip(placements, placed)]
     result = {cat: float(np.mean(h)) for cat, h in hits.items()}
     result["overall"] = float(np.mean([result[c] for c in world.GEN_CATEGORIES]))
     return result

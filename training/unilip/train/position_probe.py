@@ -135,8 +135,7 @@ def placement(model: UniLIP, tokenizer: Tokenizer, sampler: SamplerSettings, see
     """Share of placement prompts whose object is drawn (right shape and colour) at the named cell."""
     prompts = placement_prompts()
     images = evaluate.draw_texts(model, tokenizer, [text for text, _ in prompts], seed, sampler)
-    return float(np.mean([any((d.shape, d.color, d.cell) == (obj.shape, obj.color, obj.cell)
-                              for d in world.detect(image)) for (_, obj), image in zip(prompts, images)]))
+    return float(np.mean([world.drawn_at_cell(obj, image) for (_, obj), image in zip(prompts, images)]))
 
 
 def main() -> None:

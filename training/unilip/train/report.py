@@ -63,7 +63,7 @@ def render(report: dict) -> str:
     out += ["", "Scenes read back: the detector finds exactly the source scene in the reconstruction; "
             "drawing and editing go through the same decoder and detector, so this caps their scores."]
     g = report["generation"]
-    cats = [*world.GEN_CATEGORIES, "overall", world.KNOWLEDGE]
+    cats = [*world.GEN_CATEGORIES, "overall", world.KNOWLEDGE, world.PLACEMENT]
     out += ["", "## ShapesEval-Gen and ShapesEval-Knowledge", ""]
     out += _table(["split", *cats], [[s, *(_pct(g[s].get(c, float("nan"))) for c in cats)] for s in g])
     e = report["editing"]

@@ -11,7 +11,7 @@ from .qa import QA, QTYPES, TRAINING_QTYPES, qa_pairs, where_qa
 from .render import render
 from .routes import chat_request, draw_request, edit_request
 from .scene import BACKGROUND, COLORS, GRID, IMAGE_SIZE, MAX_OBJECTS, SHAPES, SIZES, Obj, Scene, sample_scene
-from .scorers import qa_accuracy, score_edit, score_gen, shapes_eval_gen
+from .scorers import drawn_at_cell, qa_accuracy, score_edit, score_gen, shapes_eval_gen
 from .spec import Need, Relation, Spec
 from .split import HELDOUT_PAIRS, SPLITS, is_heldout
 from .vocab import PUNCTUATION, VOCAB_WORDS, corpus, text_tokens
@@ -55,6 +55,7 @@ __all__ = [
     "corpus",
     "detect",
     "draw_request",
+    "drawn_at_cell",
     "edit_instruction",
     "edit_kinds",
     "edit_request",

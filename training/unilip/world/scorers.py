@@ -11,6 +11,7 @@ from .metrics import psnr
 from .prompts import GEN_CATEGORIES, GenPrompt
 from .qa import QA, QTYPES
 from .render import cell_bounds, render
+from .scene import Obj
 from .spec import spec_satisfied
 from .words import NUMBER_WORDS
 
@@ -21,6 +22,11 @@ def score_gen(prompt: GenPrompt, image: np.ndarray) -> bool:
     """Whether the image meets the prompt's spec (objects, counts, colours, relation), GenEval-style;
     knowledge prompts score the same way."""
     return spec_satisfied(prompt.spec, [(d.shape, d.color, d.cell) for d in detect(image)])
+
+
+def drawn_at_cell(obj: Obj, image: np.ndarray) -> bool:
+    """Whether the image shows `obj`'s shape in its colour at its cell (what a placement prompt asks)."""
+    return any((d.shape, d.color, d.cell) == (obj.shape, obj.color, obj.cell) for d in detect(image))
 
 
 def shapes_eval_gen(results: Iterable[tuple[GenPrompt, bool]]) -> dict[str, float]:
