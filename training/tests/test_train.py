@@ -158,6 +158,7 @@ def test_quick_recipe_runs_every_stage_and_evaluates(tmp_path):
     result = evaluate.evaluate_run(tmp_path, quick=True)
     assert result["sampler"] == sweep["chosen"] and result["sampler_sweep"]["grid"][0]["editing"]["success"] >= 0
     assert 0 <= result["generation"]["train"]["overall"] <= 1
+    assert all(0 <= result["generation"][s]["placement"] <= 1 for s in ("train", "heldout"))
     assert result["reconstruction"]["stage2"]["psnr"] > 0
     assert 0 <= result["reconstruction"]["final"]["scenes_read_back"] <= 1
     assert set(result["understanding"]["stage2_encoder"]) == {"train", "heldout"}

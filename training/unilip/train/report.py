@@ -66,6 +66,8 @@ def render(report: dict) -> str:
     cats = [*world.GEN_CATEGORIES, "overall", world.KNOWLEDGE, world.PLACEMENT]
     out += ["", "## ShapesEval-Gen and ShapesEval-Knowledge", ""]
     out += _table(["split", *cats], [[s, *(_pct(g[s].get(c, float("nan"))) for c in cats)] for s in g])
+    out += ["", "Overall is the mean of the six GenEval categories. Placement: prompts like \"a red circle at the top "
+            "left\" whose object is drawn at the named cell."]
     e = report["editing"]
     kinds = list(world.EDIT_KINDS)
     out += ["", "## ShapesEval-Edit", ""]
