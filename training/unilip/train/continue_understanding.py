@@ -143,7 +143,7 @@ def _train(settings: UnderstandingSettings) -> None:
             "lr": settings.lr, "phases": [dataclasses.asdict(p) for p in settings.phases],
             "focus_qtypes": list(settings.focus_qtypes), "keep_generation": settings.keep_generation,
             "keep_batch": settings.keep_batch,
-            "keep_reference": str(settings.keep_reference or settings.checkpoint),
+            "keep_reference": str(settings.keep_reference or settings.checkpoint) if settings.keep_generation else None,
             "seconds": round(timing["seconds"], 1),
             "device": continuation.device_name(device), "workers": settings.workers}
     continuation.save_continued(checkpoint, model, settings.run_dir, "continued_understanding", made, STAGE, timing)
