@@ -19,11 +19,15 @@ from unilip.model.condition import build_condition
 from unilip.train.stages import GenerationPair
 
 
+def frozen(model: UniLIP) -> UniLIP:
+    """`model` made a reference the condition is held to: in eval mode and never trained."""
+    model.eval().requires_grad_(False)
+    return model
+
+
 def frozen_copy(model: UniLIP) -> UniLIP:
-    """The model as it is now, never trained: the reference the condition is held to."""
-    reference = copy.deepcopy(model).eval()
-    reference.requires_grad_(False)
-    return reference
+    """The model as it is now, as a reference, while `model` itself trains on."""
+    return frozen(copy.deepcopy(model))
 
 
 def condition_drift(model: UniLIP, reference: UniLIP, pair: GenerationPair) -> torch.Tensor:
