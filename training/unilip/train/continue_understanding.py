@@ -118,11 +118,10 @@ def _train(settings: UnderstandingSettings) -> None:
     vision = model.config.vision
 
     reference = None
-    if settings.keep_reference and settings.keep_generation:
-        # A model loaded for this alone needs no copy.
-        reference = condition_keeping.frozen(load_checkpoint(settings.keep_reference).model.to(device))
-    elif settings.keep_generation:
-        reference = condition_keeping.frozen_copy(model)
+    if settings.keep_generation:
+        # A model loaded for this alone needs no copy; the model that trains does.
+        reference = (condition_keeping.frozen(load_checkpoint(settings.keep_reference).model.to(device))
+                     if settings.keep_reference else condition_keeping.frozen_copy(model))
 
     def step(i: int) -> dict[str, torch.Tensor]:
         batch = batches.chat_batch(rng, tokenizer, per_worker, vision.tokens_per_image, vision.image_size,
