@@ -48,7 +48,8 @@ def test_edit_places_features_in_the_input_and_over_the_hidden_states():
     ids = torch.tensor([[20, 21] + [IMG] * n + [22]])
     features = model.encode_images(torch.rand(1, 3, 32, 32))
     trace = trace_condition(model, ids, torch.ones_like(ids), features, ids == IMG)
-    assert torch.equal(trace.inputs_embeds[0, 2 : 2 + n], features[0])
+    # The LLM reads the tagged features (the tiny preset has cell tags); the overwrite keeps the bare ones.
+    assert torch.equal(trace.inputs_embeds[0, 2 : 2 + n], model.image_inputs(features)[0])
     assert torch.equal(trace.hidden_states[0, 2 : 2 + n], features[0])
     assert not torch.equal(trace.hidden_states[0, 2 + n], trace.inputs_embeds[0, 2 + n])
     assert trace.image_mask.tolist() == [[0, 0] + [1] * n + [0] * (1 + model.config.n_query)]

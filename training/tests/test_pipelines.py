@@ -37,7 +37,7 @@ def test_greedy_decoding_with_cache_matches_recomputing_everything():
     result = understand_greedy(model, ids, image, IMG, max_new_tokens=6, eos_ids=[])
     assert result["finish_reason"] == "length"
     assert result["output_ids"].shape == (6,)
-    features = model.encode_images(image)
+    features = model.image_inputs(model.encode_images(image))  # tagged: the tiny preset has cell tags
     embeds = model.embed_tokens(ids).masked_scatter((ids == IMG)[..., None], features)
     for token in result["output_ids"].tolist():
         mask = torch.ones(1, embeds.shape[1], dtype=torch.long)

@@ -223,11 +223,14 @@ class UniLIPConfig:
     latent_channels: int = 32
     # DiT latents = clip_down features * unilip_factor; training measures it, export copies it.
     unilip_factor: float = 1.0
+    # Classes of each attribute the cell tags name (model/cell_tags.py); empty: the LLM reads the features alone.
+    cell_tags: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         _positive("n_query", self.n_query)
         _positive("latent_channels", self.latent_channels)
         _positive("unilip_factor", self.unilip_factor)
+        _require(all(n >= 2 for n in self.cell_tags), f"cell_tags needs at least 2 classes each, got {self.cell_tags}")
         _require(
             1 <= self.connector_layers <= self.llm.num_layers,
             f"connector_layers must be in 1..{self.llm.num_layers} (a copy of the last LLM layers), "
@@ -317,6 +320,7 @@ def tiny() -> UniLIPConfig:
         n_query=4,
         connector_layers=1,
         latent_channels=8,
+        cell_tags=(3, 4, 2),
     )
 
 

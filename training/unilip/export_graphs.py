@@ -82,8 +82,11 @@ def graph_specs(config: UniLIPConfig) -> dict[str, GraphSpec]:
         _f32("condition_bias", "batch", dit.num_heads, h * h, "cond"),
     )
     specs = [
+        # With cell tags the LLM reads tagged features (`image_tokens`); the latents and the edit condition
+        # read the bare ones.
         GraphSpec("vision_encoder", (_f32("pixel_values", "batch", 3, size, size),),
-                  (_f32("image_features", "batch", n_img, hidden),)),
+                  (_f32("image_features", "batch", n_img, hidden),
+                   *((_f32("image_tokens", "batch", n_img, hidden),) if config.cell_tags else ()))),
         GraphSpec("embed_tokens", (_i64("input_ids", "batch", "seq"),),
                   (_f32("inputs_embeds", "batch", "seq", hidden),)),
         GraphSpec(
@@ -162,7 +165,7 @@ class _Method(nn.Module):
 
 def graph_module(model: UniLIP, name: str) -> nn.Module:
     methods = {
-        "vision_encoder": model.encode_images,
+        "vision_encoder": model.encode_images_and_inputs if model.config.cell_tags else model.encode_images,
         "embed_tokens": model.embed_tokens,
         "connector": model.connect,
         "dit_condition": model.dit_condition,

@@ -69,7 +69,7 @@ def understand_greedy(
     positions = input_ids == image_token_id  # (1, T)
     features = torch.zeros(1, 0, model.config.llm.hidden_size)
     if images is not None:
-        per_image = model.encode_images(images)  # (n, N, H)
+        per_image = model.image_inputs(model.encode_images(images))  # (n, N, H), what the LLM reads
         features = per_image.reshape(1, -1, per_image.shape[-1])  # (1, n*N, H)
     if int(positions.sum()) != features.shape[1]:
         raise ModelInputError(f"{int(positions.sum())} image token positions but {features.shape[1]} image features")
@@ -98,7 +98,7 @@ def understand_greedy(
         step_logits.append(logits[:, -1])
     return {
         "input_ids": input_ids,
-        "image_features": features,
+        "image_tokens": features,
         "inputs_embeds": embeds,
         "prefill_logits": prefill_logits,
         "step_logits": torch.cat(step_logits, dim=0),  # (steps, V): row k chooses token k

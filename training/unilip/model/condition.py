@@ -44,7 +44,7 @@ def trace_condition(
     positions: torch.Tensor | None = None
     if image_features is not None and image_positions_mask is not None:
         positions = _image_positions(image_features, image_positions_mask, batch, length)
-        embeds = embeds.masked_scatter(positions[..., None], image_features)
+        embeds = embeds.masked_scatter(positions[..., None], model.image_inputs(image_features))
 
     n_query = model.config.n_query
     queries = model.queries[None].expand(batch, n_query, model.queries.shape[1])  # (B, Q, H)

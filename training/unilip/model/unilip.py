@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from ..config import UniLIPConfig
+from .cell_tags import CellTags
 from .clip import ImageHead, TextTower
 from .connector import Connector
 from .dit import SanaDiT
@@ -34,6 +35,8 @@ class UniLIP(nn.Module):
         self.pixel_decoder = PixelDecoder(config.decoder, config.latent_channels)
         self.clip_text = TextTower(config.clip, config.llm.vocab_size)
         self.clip_image = ImageHead(config.clip, config.vision.hidden_size)
+        self.cell_tags = (CellTags(hidden, config.cell_tags, config.vision.tokens_per_image)
+                          if config.cell_tags else None)
 
     def _expect_pixels(self, pixel_values: torch.Tensor) -> None:
         size = self.config.vision.image_size
@@ -47,6 +50,16 @@ class UniLIP(nn.Module):
         """(B, 3, S, S) RGB in [0, 1] -> image features (B, N, H) in the LLM space."""
         self._expect_pixels(pixel_values)
         return self.vision(pixel_values)
+
+    def image_inputs(self, features: torch.Tensor) -> torch.Tensor:
+        """Image features (B, N, H) -> what the LLM reads at their tokens: the features, tagged when the model
+        has cell tags. The latents and the edit condition's written-over features stay the bare features."""
+        return features if self.cell_tags is None else self.cell_tags(features)
+
+    def encode_images_and_inputs(self, pixel_values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, 3, S, S) -> (image features, the LLM's inputs at their tokens), each (B, N, H)."""
+        features = self.encode_images(pixel_values)
+        return features, self.image_inputs(features)
 
     def vit_features(self, pixel_values: torch.Tensor) -> torch.Tensor:
         """(B, 3, S, S) -> ViT tokens before pixel shuffle (B, grid^2, d)."""

@@ -35,7 +35,7 @@ def one_call_condition(model: UniLIP, ids: torch.Tensor, mask: torch.Tensor, fea
     """The reference: prompt and queries through the LLM in one call, then the dual-condition overwrite."""
     embeds = model.embed_tokens(ids)  # (B, T, H)
     if features is not None and image_positions is not None:
-        embeds = embeds.masked_scatter(image_positions[..., None], features)
+        embeds = embeds.masked_scatter(image_positions[..., None], model.image_inputs(features))
     batch, n_query = len(ids), model.config.n_query
     embeds = torch.cat((embeds, model.queries[None].expand(batch, -1, -1)), dim=1)  # (B, T+Q, H)
     full = torch.cat((mask.long(), torch.ones(batch, n_query, dtype=torch.long)), dim=1)  # (B, T+Q)

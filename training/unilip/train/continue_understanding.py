@@ -55,6 +55,7 @@ CHECKPOINT_EVERY = 500
 # Apart from the recipe's stages (seeded 0..6) and continue_generation (100).
 SEED_OFFSET = 200
 FOCUS_QTYPES = world.QTYPES + world.TRAINING_QTYPES
+TAG_LR_SCALE = 100.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,8 +83,13 @@ class UnderstandingSettings:
 
 
 def llm_groups(model: UniLIP) -> list[ParamGroup]:
-    """What this continuation trains: the LLM alone (embeddings, layers and output head)."""
-    return [ParamGroup(params(model.llm))]
+    """What this continuation trains: the LLM (embeddings, layers and output head) and, when the model has cell
+    tags, their tables, slot codes and gains; the tag heads read the encoder and stay as trained on labels."""
+    tags = model.cell_tags
+    if tags is None:
+        return [ParamGroup(params(model.llm))]
+    # The tables and codes hold scaled word embeddings (norm ~60-170): at the LLM's rate they would not move.
+    return [ParamGroup(params(model.llm)), ParamGroup([*tags.tables, tags.slot_codes], TAG_LR_SCALE)]
 
 
 def focus_count(step: int, phases: tuple[Phase, ...], batch: int) -> int:

@@ -23,7 +23,8 @@ def greedy_answers(
     ids, mask = left_pad(prompts, pad_id)  # (B, T)
     embeds = model.embed_tokens(ids)  # (B, T, H)
     if pixels is not None:
-        embeds = embeds.masked_scatter((ids == image_token_id)[..., None], model.encode_images(pixels))
+        embeds = embeds.masked_scatter((ids == image_token_id)[..., None],
+                                       model.image_inputs(model.encode_images(pixels)))
     logits, _, cache = model.decoder(embeds, mask, positions_from_mask(mask), model.empty_cache(len(prompts)))
     out: list[list[int]] = [[] for _ in prompts]
     finished = [False] * len(prompts)

@@ -44,7 +44,7 @@ def chat_logits(model: UniLIP, batch: batches.ChatBatch) -> torch.Tensor:
     embeds = model.embed_tokens(batch.ids)  # (R, T, H)
     if batch.pixels is not None:
         features = model.encode_images(batch.pixels)  # (I, N, H)
-        embeds = embeds.masked_scatter(batch.image_positions[..., None], features)
+        embeds = embeds.masked_scatter(batch.image_positions[..., None], model.image_inputs(features))
     mask = (batch.segments > 0).long()
     logits, _, _ = model.decoder(embeds, mask, batch.positions, model.empty_cache(len(embeds)), batch.segments)
     return logits

@@ -38,10 +38,10 @@ describe("buildCondition against PyTorch", () => {
 
   it("edit: the source features enter the prompt and the hidden states (dual condition)", async () => {
     const fixture = fixtures.pipelines.edit;
-    const features = await encodeImages(pkg, [floats(fixture.tensors.source_image)]);
+    const encoded = await encodeImages(pkg, [floats(fixture.tensors.source_image)]);
     const { condition, imageMask } = await buildCondition(pkg, {
       userTexts: userTexts("edit", fixture.instruction ?? ""),
-      imageFeatures: features.data as Float32Array,
+      image: { features: encoded.features.data as Float32Array, tokens: encoded.tokens.data as Float32Array },
     });
     expect(condition.dims).toEqual(fixture.tensors.condition?.shape);
     expect(maxAbsDiff(condition.data as Float32Array, floats(fixture.tensors.condition))).toBeLessThan(1e-4);

@@ -22,8 +22,9 @@ export interface DitCondition {
 export interface ConditionRequest {
   /** User turns for the (null, cond) halves; the image marker shows where the source image goes. */
   userTexts: readonly [string, string];
-  /** Source image features, float32 [N*H], for edits. */
-  imageFeatures?: Float32Array;
+  /** For edits, the source image: its features, float32 [N*H], written over the hidden states, and what
+   * the LLM reads at its tokens (the same features, tagged when the model has cell tags). */
+  image?: { features: Float32Array; tokens: Float32Array };
 }
 
 interface PaddedBatch {
@@ -75,7 +76,7 @@ function promptIds(pkg: LoadedPackage, userText: string, imageCount: number): nu
 export async function buildCondition(pkg: LoadedPackage, request: ConditionRequest): Promise<DitCondition> {
   const { llm, queries, tokens, dit } = pkg.manifest;
   const hidden = llm.hidden_size;
-  const imageCount = request.imageFeatures === undefined ? 0 : 1;
+  const imageCount = request.image === undefined ? 0 : 1;
   const pair = [
     promptIds(pkg, request.userTexts[0], imageCount),
     promptIds(pkg, request.userTexts[1], imageCount),
@@ -91,8 +92,8 @@ export async function buildCondition(pkg: LoadedPackage, request: ConditionReque
     // [2, T, H] embeddings + [n_query, H] queries -> [2, T + n_query, H]
     inputs.set(embeds.subarray(b * textLength * hidden, (b + 1) * textLength * hidden), b * length * hidden);
     inputs.set(queryData, (b * length + textLength) * hidden);
-    if (request.imageFeatures !== undefined) {
-      writeRows(inputs, hidden, imageRows[b] ?? [], request.imageFeatures, b * length);
+    if (request.image !== undefined) {
+      writeRows(inputs, hidden, imageRows[b] ?? [], request.image.tokens, b * length);
     }
   }
 
@@ -109,10 +110,10 @@ export async function buildCondition(pkg: LoadedPackage, request: ConditionReque
   }
   const hiddenStates = Float32Array.from(states.data as Float32Array);
   const imageMask = new BigInt64Array(2 * length);
-  if (request.imageFeatures !== undefined) {
+  if (request.image !== undefined) {
     for (let b = 0; b < 2; b++) {
       const rows = imageRows[b] ?? [];
-      writeRows(hiddenStates, hidden, rows, request.imageFeatures, b * length);
+      writeRows(hiddenStates, hidden, rows, request.image.features, b * length);
       for (const row of rows) imageMask[b * length + row] = 1n;
     }
   }

@@ -23,11 +23,11 @@ export async function editImage(
   const weights = options.mask === undefined ? undefined : await decodeMask(options.mask, image, size);
   throwIfAborted(options.signal);
 
-  const features = await encodeImages(pkg, [source]);
+  const encoded = await encodeImages(pkg, [source]);
   const { templates } = pkg.manifest;
   const condition = await buildCondition(pkg, {
     userTexts: [templates.edit_null, fillTemplate(pkg, templates.edit, "{instruction}", instruction)],
-    imageFeatures: features.data as Float32Array,
+    image: { features: encoded.features.data as Float32Array, tokens: encoded.tokens.data as Float32Array },
   });
   const edited = await samplePixels(pkg, condition, settings, options, overrides);
   const pixels = weights === undefined ? edited : blendWithMask(edited, source, weights);

@@ -10,7 +10,7 @@ import { latentSize, runPixelDecoder } from "./decode-latents.ts";
 export async function reconstructImage(pkg: LoadedPackage, image: Uint8Array): Promise<ReconstructResult> {
   const size = pkg.manifest.image.size;
   // The features come through encodeImages, so an image already seen in the chat is not encoded again.
-  const features = await encodeImages(pkg, [await decodeImage(image, size)]);
+  const { features } = await encodeImages(pkg, [await decodeImage(image, size)]);
   const out = await pkg.run("latent_encoder", { image_features: features });
   const latents = out.latents;
   if (latents === undefined || latents.data.length !== latentSize(pkg)) {

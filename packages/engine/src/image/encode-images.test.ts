@@ -13,6 +13,19 @@ import { encodeImages } from "./encode-images.ts";
 
 const golden = readFixtures().graphs.vision_encoder;
 
+/** The two images of the vision_encoder fixture, float32 [3, S, S] each. */
+function goldenImages(): [Float32Array, Float32Array] {
+  if (golden === undefined) throw new Error("fixture lacks vision_encoder");
+  const data = fixtureTensor(golden.inputs.pixel_values as TensorEntry).data as Float32Array;
+  const half = data.length / 2;
+  return [data.slice(0, half), data.slice(half)];
+}
+
+function goldenOutput(name: "image_features" | "image_tokens") {
+  if (golden === undefined) throw new Error("fixture lacks vision_encoder");
+  return fixtureTensor(golden.outputs[name] as TensorEntry);
+}
+
 describe("encodeImages", () => {
   let pkg: LoadedPackage;
   let runs: GraphName[];
@@ -32,17 +45,13 @@ describe("encodeImages", () => {
   afterAll(() => pkg.dispose());
 
   it("gives PyTorch's features per image, in order, and encodes each distinct image once", async () => {
-    if (golden === undefined) throw new Error("fixture lacks vision_encoder");
-    const pixels = fixtureTensor(golden.inputs.pixel_values as TensorEntry);
-    const expected = fixtureTensor(golden.outputs.image_features as TensorEntry);
-    const data = pixels.data as Float32Array;
-    const half = data.length / 2;
-    const [a, b] = [data.slice(0, half), data.slice(half)];
-    const features = await encodeImages(counted, [a, b, a]);
+    const [a, b] = goldenImages();
+    const expected = goldenOutput("image_features");
+    const encoded = await encodeImages(counted, [a, b, a]);
     expect(runs).toEqual(["vision_encoder"]);
     const perImage = expected.data.length / 2;
-    const got = features.data as Float32Array;
-    expect(features.dims).toEqual([3, ...expected.dims.slice(1)]);
+    const got = encoded.features.data as Float32Array;
+    expect(encoded.features.dims).toEqual([3, ...expected.dims.slice(1)]);
     expect(maxAbsDiff(got.subarray(0, 2 * perImage), expected.data as Float32Array)).toBeLessThanOrEqual(
       1e-4,
     );
@@ -50,7 +59,16 @@ describe("encodeImages", () => {
 
     const again = await encodeImages(counted, [b]);
     expect(runs).toEqual(["vision_encoder"]);
-    expect(again.data).toEqual(got.subarray(perImage, 2 * perImage));
+    expect(again.features.data).toEqual(got.subarray(perImage, 2 * perImage));
+    expect(again.tokens.data).toEqual((encoded.tokens.data as Float32Array).subarray(perImage, 2 * perImage));
+  });
+
+  it("gives the LLM the tagged tokens of a model with cell tags, not the bare features", async () => {
+    const expected = goldenOutput("image_tokens");
+    const encoded = await encodeImages(pkg, goldenImages());
+    const tokens = encoded.tokens.data as Float32Array;
+    expect(maxAbsDiff(tokens, expected.data as Float32Array)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(tokens, encoded.features.data as Float32Array)).toBeGreaterThan(0.1);
   });
 
   it("keeps features for ENCODER_CACHE_ENTRIES images by default, fewer or none when asked", async () => {

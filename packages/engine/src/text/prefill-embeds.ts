@@ -21,12 +21,11 @@ export async function prefillEmbeds(
     .filter(({ position }) => position >= from);
   if (pending.length === 0) return embeds;
   const needed = [...new Set(pending.map(({ image }) => image))];
-  const features = (
-    await encodeImages(
-      pkg,
-      needed.map((i) => prompt.images[i] as Float32Array),
-    )
-  ).data as Float32Array; // (n_needed, N, H)
+  const encoded = await encodeImages(
+    pkg,
+    needed.map((i) => prompt.images[i] as Float32Array),
+  );
+  const features = encoded.tokens.data as Float32Array; // (n_needed, N, H), what the LLM reads
   const rows = new Float32Array(pending.length * hidden);
   pending.forEach(({ image, row }, k) => {
     const offset = (needed.indexOf(image) * perImage + row) * hidden;
