@@ -59,24 +59,25 @@ def cell_labels(scenes: list[world.Scene]) -> torch.Tensor:
     return labels
 
 
-def tag_loss(model: UniLIP, scenes: list[world.Scene]) -> torch.Tensor:
-    """Cross-entropy of the tag heads on rendered scenes, summed over the attributes."""
+def _read_cells(model: UniLIP, scenes: list[world.Scene]) -> tuple[tuple[torch.Tensor, ...], torch.Tensor]:
+    """The tag heads' logits on rendered scenes (the encoder frozen) and the cells' labels."""
     assert model.cell_tags is not None
     with torch.no_grad():
         features = model.encode_images(batches.pixels_of(scenes, model.config.vision.image_size))
-    labels = cell_labels(scenes)
-    logits = model.cell_tags.logits(features)
+    return model.cell_tags.logits(features), cell_labels(scenes)
+
+
+def tag_loss(model: UniLIP, scenes: list[world.Scene]) -> torch.Tensor:
+    """Cross-entropy of the tag heads on rendered scenes, summed over the attributes."""
+    logits, labels = _read_cells(model, scenes)
     return sum(F.cross_entropy(z.reshape(-1, z.shape[-1]), labels[..., k].reshape(-1)) for k, z in enumerate(logits))
 
 
 @torch.no_grad()
 def tag_accuracy(model: UniLIP, split: str, scenes: int = 300, seed: int = 5) -> list[float]:
     """Per attribute, the share of cells (empty ones too) whose class the head reads right."""
-    assert model.cell_tags is not None
     rng = np.random.default_rng(seed)
-    drawn = [world.sample_scene(rng, split=split) for _ in range(scenes)]
-    logits = model.cell_tags.logits(model.encode_images(batches.pixels_of(drawn, model.config.vision.image_size)))
-    labels = cell_labels(drawn)
+    logits, labels = _read_cells(model, [world.sample_scene(rng, split=split) for _ in range(scenes)])
     return [float((z.argmax(-1) == labels[..., k]).float().mean()) for k, z in enumerate(logits)]
 
 
@@ -86,9 +87,9 @@ def with_cell_tags(model: UniLIP, tokenizer: Tokenizer, fresh_llm: bool, seed: i
     torch.manual_seed(seed)
     config = dataclasses.replace(model.config, cell_tags=tuple(len(a) for a in ATTRIBUTES))
     tagged = UniLIP(config)
-    fresh = {k: v for k, v in tagged.state_dict().items() if k.startswith("llm.")} if fresh_llm else {}
-    state = {**model.state_dict(), **fresh}
-    state.update({k: v for k, v in tagged.state_dict().items() if k.startswith("cell_tags.")})
+    new = ("llm.", "cell_tags.") if fresh_llm else ("cell_tags.",)
+    state = model.state_dict()
+    state.update({k: v for k, v in tagged.state_dict().items() if k.startswith(new)})
     tagged.load_state_dict(state)
     tags = tagged.cell_tags
     assert tags is not None
@@ -104,7 +105,12 @@ def with_cell_tags(model: UniLIP, tokenizer: Tokenizer, fresh_llm: bool, seed: i
 
 
 def train_heads(model: UniLIP, steps: int, seed: int = 0) -> None:
+    """Trains the tag heads alone; every other weight is left frozen (requires_grad off)."""
     assert model.cell_tags is not None
+    for p in model.parameters():
+        p.requires_grad_(False)
+    for p in model.cell_tags.heads.parameters():
+        p.requires_grad_(True)
     optimizer = torch.optim.AdamW(model.cell_tags.heads.parameters(), lr=HEAD_LR)
     rng = np.random.default_rng([seed, SEED_OFFSET])
     progress = ProgressBar(steps, "tag heads")
@@ -133,11 +139,6 @@ def main() -> None:
     if checkpoint.model.config.cell_tags:
         parser.error(f"--checkpoint {args.checkpoint} has cell tags already")
     model = with_cell_tags(checkpoint.model, checkpoint.tokenizer(), args.fresh_llm, args.seed)
-    for p in model.parameters():
-        p.requires_grad_(False)
-    assert model.cell_tags is not None
-    for p in model.cell_tags.heads.parameters():
-        p.requires_grad_(True)
     train_heads(model, args.steps, args.seed)
     accuracy = {split: tag_accuracy(model, split) for split in ("train", "heldout")}
     meta = {**checkpoint.meta, "cell_tags": {"from": str(args.checkpoint), "fresh_llm": args.fresh_llm,

@@ -84,7 +84,7 @@ class UnderstandingSettings:
 
 def llm_groups(model: UniLIP) -> list[ParamGroup]:
     """What this continuation trains: the LLM (embeddings, layers and output head) and, when the model has cell
-    tags, their tables, slot codes and gains; the tag heads read the encoder and stay as trained on labels."""
+    tags, their tables and slot codes; the tag heads read the encoder and stay as trained on labels."""
     tags = model.cell_tags
     if tags is None:
         return [ParamGroup(params(model.llm))]
